@@ -1,0 +1,62 @@
+# Sealpost: the one front door. `make help` lists the targets.
+
+GO        ?= go
+BIN       := bin
+FUZZTIME  ?= 8s
+# Release builds: reproducible, no paths, no symbol tables.
+RELEASE_FLAGS := -trimpath -ldflags="-s -w -buildid="
+WASM_EXEC  = $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
+# The core's packages that run under GOOS=js (the CLI runs subprocesses in its tests).
+CORE_WASM_PKGS = $(shell $(GO) list ./core/... | grep -v /cmd/)
+GO_FILES   = $(shell find . -name '*.go' -not -path './.git/*')
+
+.PHONY: help build test test-native test-wasm fuzz fuzz-long lint bench demo deps clean
+
+help:
+	@echo "make demo   run the demo on the embedded defaults"
+	@echo "make test   lint, native tests, the core under js/wasm, brief fuzzing"
+	@echo "make build  build bin/sealpost"
+	@echo "make bench  benchmarks"
+	@echo "make lint   go vet and gofmt"
+	@echo "make fuzz-long FUZZTIME=10m  long fuzzing"
+
+build:
+	$(GO) build $(RELEASE_FLAGS) -o $(BIN)/sealpost ./core/cmd/sealpost
+
+deps:
+	@bash .ci/deps
+
+lint:
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet $(CORE_WASM_PKGS)
+	@unformatted="$$(gofmt -l $(GO_FILES))"; \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+
+test: deps lint test-native test-wasm fuzz
+
+test-native:
+	$(GO) test -count=1 ./...
+
+test-wasm:
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_EXEC)" $(CORE_WASM_PKGS)
+
+# Every Fuzz function in the tree, briefly; fuzz-long is the same for longer.
+fuzz:
+	@set -e; for f in $$(grep -rlE '^func Fuzz' --include='*_test.go' core demo widget wasm); do \
+	  for t in $$(sed -nE 's/^func (Fuzz[A-Za-z0-9_]*)\(.*/\1/p' $$f); do \
+	    echo "fuzz ./$$(dirname $$f) $$t ($(FUZZTIME))"; \
+	    $(GO) test -run='^$$' -fuzz="^$$t\$$" -fuzztime=$(FUZZTIME) ./$$(dirname $$f); \
+	  done; \
+	done
+
+fuzz-long:
+	$(MAKE) fuzz FUZZTIME=$(FUZZTIME)
+
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./core/...
+
+demo: build
+	@bash demo/run
+
+clean:
+	rm -rf $(BIN)

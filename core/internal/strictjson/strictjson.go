@@ -1,0 +1,185 @@
+// Package strictjson decodes JSON documents that come from outside (reports,
+// vendor configs) and names the JSON path of every problem it finds.
+//
+// encoding/json's DisallowUnknownFields stops at the first unknown key and does
+// not say where it is; a vendor editing a config needs "fields.requird: unknown
+// key". [Decode] therefore walks the document against the target type first and
+// reports every unknown key with its path, then decodes, turning type errors
+// into path-named errors too.
+package strictjson
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"sort"
+	"strings"
+)
+
+// Error is one problem in a JSON document, located by its path
+// ("endpoint.format", "targets[2]"); the path is empty for the document itself.
+type Error struct {
+	Path    string
+	Message string
+}
+
+func (e *Error) Error() string {
+	if e.Path == "" {
+		return e.Message
+	}
+	return e.Path + ": " + e.Message
+}
+
+// Errors is the list of problems in one document, in document order of paths.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	msgs := make([]string, len(es))
+	for i, e := range es {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// Decode decodes one JSON value from data into v, a pointer to a struct.
+// Unknown keys, wrong types, trailing data and syntax errors are returned as
+// [Errors]. Keys are matched exactly (encoding/json alone would also accept
+// "Title" for "title").
+func Decode(data []byte, v any) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		panic("strictjson: Decode needs a non-nil pointer")
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return Errors{{Message: "empty document: expected a JSON object"}}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return Errors{{Message: syntaxMessage(data, err)}}
+	}
+	if _, err := dec.Token(); err == nil {
+		return Errors{{Message: "unexpected data after the JSON value"}}
+	}
+	var errs Errors
+	walk(doc, rv.Type().Elem(), "", &errs)
+	if len(errs) > 0 {
+		return errs
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return Errors{{Path: te.Field, Message: fmt.Sprintf("wrong type: want %s, got %s", typeName(te.Type), te.Value)}}
+		}
+		return Errors{{Message: err.Error()}}
+	}
+	return nil
+}
+
+var unmarshaler = reflect.TypeFor[json.Unmarshaler]()
+
+// walk reports keys in doc that t has no field for. Type mismatches are left
+// to json.Unmarshal, which names their path itself.
+func walk(doc any, t reflect.Type, path string, errs *Errors) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(unmarshaler) {
+		return
+	}
+	switch d := doc.(type) {
+	case map[string]any:
+		switch t.Kind() {
+		case reflect.Struct:
+			fields := jsonFields(t)
+			keys := make([]string, 0, len(d))
+			for k := range d {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				ft, ok := fields[k]
+				if !ok {
+					*errs = append(*errs, &Error{Path: join(path, k), Message: fmt.Sprintf("unknown key %q", k)})
+					continue
+				}
+				walk(d[k], ft, join(path, k), errs)
+			}
+		case reflect.Map:
+			for k, v := range d {
+				walk(v, t.Elem(), join(path, k), errs)
+			}
+		}
+	case []any:
+		if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			for i, v := range d {
+				walk(v, t.Elem(), fmt.Sprintf("%s[%d]", path, i), errs)
+			}
+		}
+	}
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// jsonFields maps the JSON names of t's exported fields to their types.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	fields := make(map[string]reflect.Type, t.NumField())
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		fields[name] = f.Type
+	}
+	return fields
+}
+
+func typeName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return t.String()
+}
+
+// syntaxMessage turns a decoding error into "line L, column C: ...".
+func syntaxMessage(data []byte, err error) string {
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return "the JSON document ends too early"
+		}
+		return "not valid JSON: " + err.Error()
+	}
+	off := min(max(int(se.Offset)-1, 0), len(data)) // Offset is just past the bad byte
+	line := 1 + bytes.Count(data[:off], []byte("\n"))
+	col := off - bytes.LastIndexByte(data[:off], '\n')
+	return fmt.Sprintf("not valid JSON at line %d, column %d: %s", line, col, strings.TrimPrefix(se.Error(), "json: "))
+}

@@ -1,0 +1,208 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/mail"
+)
+
+const xss = `<script>alert(1)</script><img src=x onerror=alert(2)>`
+
+// hostileReport holds the payload in every text field, with header-injection
+// and terminal-escape attempts where a line break or escape could do harm.
+func hostileReport() *Report {
+	r := validReport()
+	r.Title = xss + "\r\nBcc: victim@example.org"
+	r.Description, r.Expected, r.Steps, r.Impact = xss, xss, xss+"\n=====\nReporter\n--------", xss+"\x1b[31m\u202e"
+	r.Reporter.Name, r.Reporter.CreditName, r.Client = xss, xss, xss
+	r.Attachments[0].Name = "../../" + xss + "\r\nX-Evil: 1.mp4"
+	return r
+}
+
+func TestHostileTextStaysText(t *testing.T) {
+	r := hostileReport()
+
+	js, err := r.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.ContainsAny(js, "<>") {
+		t.Errorf("report.json holds raw < or >:\n%s", js)
+	}
+	var back Report
+	if err := json.Unmarshal(js, &back); err != nil || back.Description != xss {
+		t.Errorf("report.json does not carry the text unchanged: %v, %q", err, back.Description)
+	}
+
+	var text strings.Builder
+	if err := r.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(text.String(), "\x1b\r\u202e") {
+		t.Errorf("text report holds control characters:\n%q", text.String())
+	}
+	if strings.Contains(text.String(), "\n=====\n") || strings.Count(text.String(), "\nReporter\n--------\n") != 1 {
+		t.Errorf("user text forged a heading:\n%s", text.String())
+	}
+
+	var buf bytes.Buffer
+	if err := WriteMIME(&buf, r, []io.Reader{strings.NewReader("")}); err != nil {
+		t.Fatal(err)
+	}
+	ent, err := message.Read(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for f := ent.Header.Fields(); f.Next(); {
+		keys = append(keys, f.Key())
+	}
+	for _, k := range keys {
+		if !strings.EqualFold(k, "Subject") && !strings.EqualFold(k, "Content-Type") && !strings.EqualFold(k, "Mime-Version") && !strings.EqualFold(k, "Date") {
+			t.Errorf("unexpected header %q in %v", k, keys)
+		}
+	}
+	subject, _ := (&mail.Header{Header: ent.Header}).Subject()
+	if strings.ContainsAny(subject, "\r\n") || !strings.HasPrefix(subject, SubjectPrefix+xss) {
+		t.Errorf("subject %q", subject)
+	}
+	parts := readParts(t, ent)
+	name := parts[2].filename
+	if strings.ContainsAny(name, "/\\\r\n") || strings.HasPrefix(name, ".") {
+		t.Errorf("attachment filename %q is not safe", name)
+	}
+}
+
+type part struct {
+	mediaType, filename string
+	body                []byte
+}
+
+func readParts(t *testing.T, ent *message.Entity) []part {
+	t.Helper()
+	mr := ent.MultipartReader()
+	if mr == nil {
+		t.Fatal("entity is not multipart")
+	}
+	var parts []part
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		mt, _, _ := p.Header.ContentType()
+		_, params, _ := p.Header.ContentDisposition()
+		body, err := io.ReadAll(p.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, part{mt, params["filename"], body})
+	}
+	return parts
+}
+
+func TestTheMIMEEntityCarriesTextJSONAndAttachments(t *testing.T) {
+	r := validReport()
+	video := bytes.Repeat([]byte{0, 1, 2, 0xff, '\n', '\r'}, 20000)
+	notes := []byte("notes\n")
+	r.Attachments = []Attachment{attach("screen recording.mp4", "video/mp4", video), attach("notes.txt", "text/plain", notes)}
+	var buf bytes.Buffer
+	if err := WriteMIME(&buf, r, []io.Reader{bytes.NewReader(video), bytes.NewReader(notes)}); err != nil {
+		t.Fatal(err)
+	}
+	ent, err := message.Read(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt, params, _ := ent.Header.ContentType()
+	if mt != "multipart/mixed" || params["protected-headers"] != "v1" {
+		t.Errorf("content type %s %v", mt, params)
+	}
+	parts := readParts(t, ent)
+	if len(parts) != 4 {
+		t.Fatalf("%d parts, want 4", len(parts))
+	}
+	if parts[0].mediaType != "text/plain" || !bytes.Contains(parts[0].body, []byte("Stored XSS in the contact form")) {
+		t.Errorf("first part %s:\n%s", parts[0].mediaType, parts[0].body)
+	}
+	if parts[1].mediaType != "application/json" || parts[1].filename != "report.json" {
+		t.Errorf("second part %s %q", parts[1].mediaType, parts[1].filename)
+	}
+	back, err := Parse(bytes.NewReader(parts[1].body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Normalize()
+	if !reflect.DeepEqual(back, r) {
+		t.Errorf("report.json round trip:\n got %+v\nwant %+v", back, r)
+	}
+	for i, want := range [][]byte{video, notes} {
+		p := parts[2+i]
+		if p.filename != r.Attachments[i].Name || p.mediaType != r.Attachments[i].Type || !bytes.Equal(p.body, want) {
+			t.Errorf("attachment %d: %q %s, %d bytes", i, p.filename, p.mediaType, len(p.body))
+		}
+	}
+}
+
+func TestAnAttachmentThatChangedIsRefused(t *testing.T) {
+	r := validReport()
+	r.Attachments = []Attachment{attach("a.bin", "application/octet-stream", []byte("chosen"))}
+	err := WriteMIME(io.Discard, r, []io.Reader{strings.NewReader("edited")})
+	if !errors.Is(err, ErrAttachmentChanged) {
+		t.Errorf("got %v, want ErrAttachmentChanged", err)
+	}
+	err = WriteMIME(io.Discard, r, nil)
+	if err == nil {
+		t.Error("missing bodies were accepted")
+	}
+}
+
+func TestTheTextReportReadsWell(t *testing.T) {
+	var b strings.Builder
+	if err := validReport().WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"Vulnerability report: Stored XSS in the contact form\n",
+		"  - https://www.example.com/contact\n",
+		"Severity:        6.1 medium (CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N)\n",
+		"Steps to reproduce\n------------------\n    1. Open /contact\n    2. Send <b>x</b>\n",
+		"Credit:          yes, as Ada L.\n",
+		"1. poc.mp4 (video/mp4, 0 B)\n   sha256 " + sum0 + "\n",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("text report lacks %q:\n%s", want, b.String())
+		}
+	}
+}
+
+func TestSafeFilename(t *testing.T) {
+	for in, want := range map[string]string{
+		"video.mp4":            "video.mp4",
+		"../../etc/passwd":     "passwd",
+		`C:\Users\a\poc.png`:   "poc.png",
+		"..hidden":             "hidden",
+		"a\r\nb.txt":           "a_b.txt",
+		"":                     "attachment",
+		"..":                   "attachment",
+		`what?"<>.txt`:         "what____.txt",
+		"résumé \u202egpj.exe": "résumé _gpj.exe",
+	} {
+		if got := SafeFilename(in); got != want {
+			t.Errorf("SafeFilename(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := SafeFilename(strings.Repeat("é", 200)); len(got) > 255 || !strings.HasPrefix(got, "é") {
+		t.Errorf("long name cut to %d bytes", len(got))
+	}
+}
