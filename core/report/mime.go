@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"strings"
 	"unicode/utf8"
 
@@ -33,7 +34,11 @@ func WriteMIME(w io.Writer, r *Report, bodies []io.Reader) error {
 	}
 	var h mail.Header
 	h.SetContentType("multipart/mixed", map[string]string{"protected-headers": "v1"})
-	h.SetSubject(SubjectPrefix + clean(r.Title, false))
+	title := strings.TrimSpace(clean(r.Title, false))
+	if title == "" {
+		title = "Vulnerability report"
+	}
+	h.SetSubject(SubjectPrefix + title)
 	if r.SubmittedAt != nil {
 		h.SetDate(*r.SubmittedAt)
 	}
@@ -78,7 +83,13 @@ func (c *byteCounter) Write(p []byte) (int, error) {
 
 func writePart(mw *message.Writer, mediaType, filename, encoding string, body io.Reader) error {
 	var h message.Header
-	params := map[string]string{}
+	mediaType, params, err := mime.ParseMediaType(mediaType)
+	if err != nil || !isMediaType(mediaType) {
+		mediaType, params = "application/octet-stream", nil
+	}
+	if params == nil {
+		params = map[string]string{}
+	}
 	if strings.HasPrefix(mediaType, "text/") || mediaType == "application/json" {
 		params["charset"] = "utf-8"
 	}

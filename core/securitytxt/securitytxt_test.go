@@ -77,9 +77,9 @@ func TestACleanFileHasNoProblems(t *testing.T) {
 
 func TestUnreadableInputIsRefused(t *testing.T) {
 	for name, in := range map[string]string{
-		"binary":        "Contact: mailto:a@example.com\x00\xff",
-		"invalid UTF-8": "Contact: \xc3\x28",
-		"too large":     strings.Repeat("# padding\n", MaxBytes/10+1),
+		"binary":                     "Contact: mailto:a@example.com\x00\xff",
+		"invalid UTF-8":              "Contact: \xc3\x28",
+		"too large":                  strings.Repeat("# padding\n", MaxBytes/10+1),
 		"a broken signature wrapper": "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nContact: mailto:a@example.com\n",
 	} {
 		if _, err := Parse(strings.NewReader(in), now); err == nil {

@@ -1,0 +1,172 @@
+// Command sealpost validates, renders and checks Sealpost reports and vendor
+// configs, for vendors, CI pipelines and black-box tests. It is a thin
+// wrapper over the core packages.
+//
+// Usage:
+//
+//	sealpost validate [--config FILE] [--lang xx] [--format text|json] [FILE|-]
+//	sealpost render [--format text|json|mime] [--attach FILE]... [FILE|-]
+//	sealpost config check FILE
+//	sealpost securitytxt parse [--format json|text] FILE|-
+//	sealpost securitytxt gen --config FILE [--expires DAYS] [--canonical URL]
+//
+// Exit status: 0 success, 1 a refusal (an invalid report or config), 2 bad
+// usage. Errors go to standard error as "sealpost: error: ...".
+//
+// SEALPOST_NOW (an RFC 3339 time) replaces the clock, for reproducible tests.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+)
+
+const usage = `usage: sealpost <command> [flags]
+
+commands:
+  validate     check a report.json against the rules (of a vendor config)
+  render       write a report as text, report.json or the MIME entity that is sealed
+  config       check a vendor config: sealpost config check FILE
+  securitytxt  parse or generate a security.txt (RFC 9116)
+
+Run "sealpost <command> -h" for a command's flags.
+`
+
+// exitError carries an exit status; its message, when not empty, is printed.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func usageError(format string, args ...any) error {
+	return &exitError{code: 2, msg: fmt.Sprintf(format, args...)}
+}
+
+// refused is exit status 1 with the details already printed.
+var refused = &exitError{code: 1}
+
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	now            func() time.Time
+}
+
+func main() {
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, now: time.Now}
+	os.Exit(e.run(os.Args[1:]))
+}
+
+func (e *env) run(args []string) int {
+	if v := os.Getenv("SEALPOST_NOW"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "sealpost: error: SEALPOST_NOW %q is not an RFC 3339 time\n", v)
+			return 2
+		}
+		e.now = func() time.Time { return t }
+	}
+	err := e.dispatch(args)
+	var ee *exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ee):
+		if ee.msg != "" {
+			fmt.Fprintf(e.stderr, "sealpost: error: %s\n", ee.msg)
+		}
+		if ee.code == 2 {
+			fmt.Fprint(e.stderr, "run \"sealpost -h\" for usage\n")
+		}
+		return ee.code
+	default:
+		fmt.Fprintf(e.stderr, "sealpost: error: %v\n", err)
+		return 1
+	}
+}
+
+func (e *env) dispatch(args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usage)
+		return &exitError{code: 2}
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(e.stdout, usage)
+		return nil
+	case "validate":
+		return e.validate(rest)
+	case "render":
+		return e.render(rest)
+	case "config":
+		if len(rest) == 0 || rest[0] != "check" {
+			return usageError("usage: sealpost config check FILE")
+		}
+		return e.configCheck(rest[1:])
+	case "securitytxt":
+		if len(rest) == 0 {
+			return usageError("usage: sealpost securitytxt parse|gen ...")
+		}
+		switch rest[0] {
+		case "parse":
+			return e.securitytxtParse(rest[1:])
+		case "gen":
+			return e.securitytxtGen(rest[1:])
+		}
+		return usageError("unknown securitytxt command %q: use parse or gen", rest[0])
+	}
+	return usageError("unknown command %q", cmd)
+}
+
+// flags makes a flag set whose errors are usage errors and whose help goes
+// to stdout.
+func (e *env) flags(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: sealpost %s\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags, allowing them after the positional arguments too, and
+// returns at most max positional arguments.
+func parse(fs *flag.FlagSet, args []string, max int) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, &exitError{code: 2}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+	if len(positional) > max {
+		return nil, usageError("%s: too many arguments: %s", fs.Name(), strings.Join(positional, " "))
+	}
+	return positional, nil
+}
+
+// open returns the named input, or standard input for "" and "-".
+func (e *env) open(name string) (io.ReadCloser, error) {
+	if name == "" || name == "-" {
+		return io.NopCloser(e.stdin), nil
+	}
+	return os.Open(name)
+}
