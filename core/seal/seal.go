@@ -1,0 +1,152 @@
+// Package seal encrypts Sealpost reports to a vendor's keys, and opens them
+// again for the vendor.
+//
+// # Sealing
+//
+// [Encrypt] returns a streaming [io.WriteCloser]: what is written is
+// encrypted to the keys and written out; the caller must call Close to
+// finish the message. [Report] seals a report's MIME entity (see
+// [report.WriteMIME]) with its attachments streamed, so memory use does not
+// grow with their size. [Policy] is the one place the crypto choices live.
+//
+// The output is a standard OpenPGP message: armored (with its CRC24, which
+// GnuPG 2.2 requires) or binary.
+//
+// # Opening
+//
+// [Open] decrypts a sealed report with the vendor's secret keys and unpacks
+// it into a new folder, only after the whole message has been authenticated.
+package seal
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
+
+	"github.com/sealpost/sealpost/core/pgpkey"
+	"github.com/sealpost/sealpost/core/report"
+)
+
+// ErrNoKeys reports a call with no recipient keys.
+var ErrNoKeys = errors.New("seal: no key to encrypt to")
+
+// Options tune sealing. The zero value writes binary output with the real
+// clock and crypto/rand.
+type Options struct {
+	// Armor writes ASCII armor ("-----BEGIN PGP MESSAGE-----"), for people
+	// and mail; binary is smaller and faster for a POST body.
+	Armor bool
+	// Now is the clock keys are judged at; nil means time.Now.
+	Now func() time.Time
+	// Rand is the randomness source; nil means crypto/rand.
+	Rand io.Reader
+}
+
+// Policy returns the crypto configuration for sealing to keys, the only
+// place Sealpost makes these choices:
+//   - AES-256 (go-crypto's default, with a nil config, is AES-128);
+//     a recipient that does not list AES-256 gets AES-128, which every
+//     OpenPGP implementation must support;
+//   - no compression (it leaks length information and costs time);
+//   - SEIPDv1 with MDC, which GnuPG 2.2, RNP 0.16, Sequoia 0.27 and
+//     OpenPGP.js all read; SEIPDv2 (AEAD, OCB) only when every recipient is a
+//     v6 key that advertises it, as RFC 9580 requires, since such keys are
+//     unreadable to the older tools anyway.
+func Policy(keys []*pgpkey.Key, o Options) *packet.Config {
+	c := &packet.Config{
+		DefaultCipher:          packet.CipherAES256,
+		DefaultCompressionAlgo: packet.CompressionNone,
+		Time:                   o.Now,
+		Rand:                   o.Rand,
+	}
+	allV6 := len(keys) > 0
+	for _, k := range keys {
+		if k.Version != 6 || !k.SEIPDv2 {
+			allV6 = false
+		}
+	}
+	if allV6 {
+		c.AEADConfig = &packet.AEADConfig{DefaultMode: packet.AEADModeOCB}
+	}
+	return c
+}
+
+// Encrypt starts a message to keys, written to w. The returned writer takes
+// the plaintext; Close finishes the message (encryption, then armor). On a
+// write error the output is incomplete and must be discarded.
+func Encrypt(w io.Writer, keys []*pgpkey.Key, o Options) (io.WriteCloser, error) {
+	if len(keys) == 0 {
+		return nil, ErrNoKeys
+	}
+	to := make([]*openpgp.Entity, len(keys))
+	for i, k := range keys {
+		to[i] = k.Entity
+	}
+	out := w
+	var armorW io.WriteCloser
+	if o.Armor {
+		var err error
+		if armorW, err = armor.Encode(w, "PGP MESSAGE", nil); err != nil {
+			return nil, err
+		}
+		out = armorW
+	}
+	hints := &openpgp.FileHints{IsBinary: true}
+	pt, err := openpgp.Encrypt(out, to, nil, hints, Policy(keys, o))
+	if err != nil {
+		return nil, fmt.Errorf("seal: %w", err)
+	}
+	return &sealWriter{pt: pt, armor: armorW}, nil
+}
+
+type sealWriter struct {
+	pt, armor io.WriteCloser
+}
+
+func (s *sealWriter) Write(p []byte) (int, error) { return s.pt.Write(p) }
+
+func (s *sealWriter) Close() error {
+	if err := s.pt.Close(); err != nil {
+		return err
+	}
+	if s.armor != nil {
+		return s.armor.Close()
+	}
+	return nil
+}
+
+// Report seals r, with the attachments' contents read from bodies (in the
+// order of r.Attachments), to keys, writing the message to w. The report is
+// not validated here: validate it first with [report.Validate].
+func Report(w io.Writer, r *report.Report, bodies []io.Reader, keys []*pgpkey.Key, o Options) error {
+	ew, err := Encrypt(w, keys, o)
+	if err != nil {
+		return err
+	}
+	if err := report.WriteMIME(ew, r, bodies); err != nil {
+		return err
+	}
+	return ew.Close()
+}
+
+// Bytes encrypts plaintext to keys in one call.
+func Bytes(plaintext []byte, keys []*pgpkey.Key, o Options) ([]byte, error) {
+	var buf bytes.Buffer
+	ew, err := Encrypt(&buf, keys, o)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := ew.Write(plaintext); err != nil {
+		return nil, err
+	}
+	if err := ew.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
