@@ -7,6 +7,7 @@ FUZZTIME  ?= 8s
 RELEASE_FLAGS := -trimpath -ldflags="-s -w -buildid="
 WASM_EXEC  = $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 # The core's packages that run under GOOS=js (the CLI runs subprocesses in its tests).
+# -short there skips the slowest cases (RSA-3072/4096 keys, the 50 MB round trip).
 CORE_WASM_PKGS = $(shell $(GO) list ./core/... | grep -v /cmd/)
 GO_FILES   = $(shell find . -name '*.go' -not -path './.git/*')
 
@@ -38,7 +39,7 @@ test-native:
 	$(GO) test -count=1 ./...
 
 test-wasm:
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_EXEC)" $(CORE_WASM_PKGS)
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -short -exec="$(WASM_EXEC)" $(CORE_WASM_PKGS)
 
 # Every Fuzz function in the tree, briefly; fuzz-long is the same for longer.
 fuzz:
@@ -53,7 +54,7 @@ fuzz-long:
 	$(MAKE) fuzz FUZZTIME=$(FUZZTIME)
 
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./core/...
+	@bash .ci/bench
 
 demo: build
 	@bash demo/run

@@ -234,13 +234,10 @@ func TestZipArchivesAreBounded(t *testing.T) {
 	}
 }
 
-// TestRealKeys loads the real security-team keys in shared/keys/real with
+// TestRealKeys loads the real security-team keys in testdata/real with
 // the outcome their SOURCES.tsv gives, as of its date.
 func TestRealKeys(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "shared", "keys", "real")
-	if _, err := os.Stat(dir); err != nil {
-		dir = filepath.Join("testdata", "real")
-	}
+	dir := filepath.Join("testdata", "real")
 	sources, err := os.ReadFile(filepath.Join(dir, "SOURCES.tsv"))
 	if err != nil {
 		t.Fatal(err)

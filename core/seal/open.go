@@ -37,9 +37,13 @@ var (
 func ReadSecretKeys(data []byte, passphrase []byte) (openpgp.EntityList, error) {
 	var keys openpgp.EntityList
 	var err error
-	if bytes.Contains(data, []byte("-----BEGIN PGP PRIVATE KEY BLOCK-----")) {
+	errPublic := errors.New("the key file holds no secret key: opening needs the vendor's secret key, not the public one")
+	switch {
+	case bytes.Contains(data, []byte("-----BEGIN PGP PRIVATE KEY BLOCK-----")):
 		keys, err = openpgp.ReadArmoredKeyRing(bytes.NewReader(bytes.TrimPrefix(data, []byte("\uFEFF"))))
-	} else {
+	case bytes.Contains(data, []byte("-----BEGIN PGP PUBLIC KEY BLOCK-----")):
+		return nil, errPublic
+	default:
 		keys, err = openpgp.ReadKeyRing(bytes.NewReader(data))
 	}
 	if err != nil {
@@ -59,7 +63,7 @@ func ReadSecretKeys(data []byte, passphrase []byte) (openpgp.EntityList, error) 
 		}
 	}
 	if n == 0 {
-		return nil, errors.New("the key file holds no secret key: opening needs the vendor's secret key, not the public one")
+		return nil, errPublic
 	}
 	return keys, nil
 }
@@ -114,8 +118,9 @@ type Opened struct {
 }
 
 // Open decrypts a sealed report with keys and unpacks it into dir, which
-// must not exist: dir/report.txt, dir/report.json and dir/attachments/ with
-// sanitised names. It works in a hidden sibling folder and renames it to dir
+// must not exist: dir/report.json, dir/attachments/ with sanitised names, and
+// dir/report.txt written from report.json (not taken from the sender, so
+// it holds no terminal escapes). It works in a hidden sibling folder and renames it to dir
 // only when the whole message is authenticated and every attachment matches
 // the size and SHA-256 that report.json lists, so dir never holds a partial
 // or forged report.
@@ -186,8 +191,11 @@ func unpack(plain io.Reader, dir string) (*Opened, error) {
 		mt, _, _ := p.Header.ContentType()
 		switch {
 		case i == 0 && mt == "text/plain":
-			if err := writeFile(filepath.Join(dir, "report.txt"), p.Body, nil); err != nil {
-				return nil, err
+			// report.txt is written from report.json below, where control
+			// characters are neutralised: the sender's text part could hold
+			// terminal escapes.
+			if _, err := io.Copy(io.Discard, p.Body); err != nil {
+				return nil, notReport(err)
 			}
 		case i == 1 && mt == "application/json":
 			var js bytes.Buffer
@@ -225,6 +233,13 @@ func unpack(plain io.Reader, dir string) (*Opened, error) {
 	}
 	if opened.Report == nil {
 		return nil, notReport(errors.New("no report.json part"))
+	}
+	var text bytes.Buffer
+	if err := opened.Report.WriteText(&text); err != nil {
+		return nil, err
+	}
+	if err := writeFile(filepath.Join(dir, "report.txt"), &text, nil); err != nil {
+		return nil, err
 	}
 	if len(files) != len(opened.Report.Attachments) {
 		return nil, fmt.Errorf("%w: report.json lists %d attachments, the message holds %d", ErrTampered, len(opened.Report.Attachments), len(files))

@@ -41,7 +41,7 @@ func (e *env) securitytxtParse(args []string) error {
 	if err != nil {
 		return err
 	}
-	in, err := e.open(first(files))
+	in, err := e.openInput(first(files))
 	if err != nil {
 		return err
 	}

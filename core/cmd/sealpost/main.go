@@ -1,10 +1,15 @@
-// Command sealpost validates, renders and checks Sealpost reports and vendor
-// configs, for vendors, CI pipelines and black-box tests. It is a thin
+// Command sealpost validates, renders, seals and opens Sealpost reports,
+// inspects vendor keys and checks vendor configs, for vendors, CI pipelines
+// and black-box tests. It is a thin
 // wrapper over the core packages.
 //
 // Usage:
 //
 //	sealpost validate [--config FILE] [--lang xx] [--format text|json] [FILE|-]
+//	sealpost key inspect [--pin FPR] [--format text|json] FILE|URL|ADDRESS
+//	sealpost seal (--key FILE|URL|ADDRESS | --config FILE) [--pin FPR] [--attach FILE]... [--armor=false] [FILE|-]
+//	sealpost open --secret-key FILE [--passphrase-file FILE] [--out DIR] [FILE|-]
+//	sealpost keygen --demo --out DIR
 //	sealpost render [--format text|json|mime] [--attach FILE]... [FILE|-]
 //	sealpost config check FILE
 //	sealpost securitytxt parse [--format json|text] FILE|-
@@ -14,6 +19,8 @@
 // usage. Errors go to standard error as "sealpost: error: ...".
 //
 // SEALPOST_NOW (an RFC 3339 time) replaces the clock, for reproducible tests.
+// SEALPOST_PASSPHRASE unlocks a protected secret key for open (or use
+// --passphrase-file; never a command-line argument, which others can see).
 package main
 
 import (
@@ -31,6 +38,10 @@ const usage = `usage: sealpost <command> [flags]
 commands:
   validate     check a report.json against the rules (of a vendor config)
   render       write a report as text, report.json or the MIME entity that is sealed
+  seal         validate a report and encrypt it, with attachments, to the vendor's key
+  open         decrypt a sealed report with the vendor's secret key and unpack it
+  key inspect  load a vendor key (file, URL, email address) and say if it can be used
+  keygen       make a demo key pair (--demo)
   config       check a vendor config: sealpost config check FILE
   securitytxt  parse or generate a security.txt (RFC 9116)
 
@@ -107,6 +118,17 @@ func (e *env) dispatch(args []string) error {
 		return e.validate(rest)
 	case "render":
 		return e.render(rest)
+	case "key":
+		if len(rest) == 0 || rest[0] != "inspect" {
+			return usageError("usage: sealpost key inspect [--pin FPR] [--format text|json] FILE|URL|ADDRESS")
+		}
+		return e.keyInspect(rest[1:])
+	case "keygen":
+		return e.keygen(rest)
+	case "seal":
+		return e.seal(rest)
+	case "open":
+		return e.open(rest)
 	case "config":
 		if len(rest) == 0 || rest[0] != "check" {
 			return usageError("usage: sealpost config check FILE")
@@ -164,7 +186,7 @@ func parse(fs *flag.FlagSet, args []string, max int) ([]string, error) {
 }
 
 // open returns the named input, or standard input for "" and "-".
-func (e *env) open(name string) (io.ReadCloser, error) {
+func (e *env) openInput(name string) (io.ReadCloser, error) {
 	if name == "" || name == "-" {
 		return io.NopCloser(e.stdin), nil
 	}

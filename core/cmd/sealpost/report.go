@@ -132,7 +132,7 @@ func (e *env) render(args []string) error {
 }
 
 func (e *env) readReport(name string) (*report.Report, error) {
-	in, err := e.open(name)
+	in, err := e.openInput(name)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/sealpost/sealpost/core/config"
+	"github.com/sealpost/sealpost/core/pgpkey"
+)
+
+// loadKeys reads a key from a file, an https URL or, for an email address,
+// the Web Key Directory.
+func (e *env) loadKeys(source, pin string) (*pgpkey.Set, error) {
+	ctx := context.Background()
+	var data []byte
+	var err error
+	switch {
+	case strings.HasPrefix(source, "https://") || strings.HasPrefix(source, "http://"):
+		data, err = pgpkey.Fetch(ctx, nil, source)
+	case strings.Contains(source, "@") && !fileExists(source):
+		data, err = pgpkey.LookupWKD(ctx, nil, source)
+	default:
+		data, err = os.ReadFile(source)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return pgpkey.Parse(data, pgpkey.Options{Now: e.now, Pin: pin})
+}
+
+// configKeys loads the key a vendor config names.
+func (e *env) configKeys(cfg *config.Config) (*pgpkey.Set, error) {
+	k := cfg.Key
+	switch {
+	case k.Armored != "":
+		return pgpkey.Parse([]byte(k.Armored), pgpkey.Options{Now: e.now, Pin: k.Fingerprint})
+	case k.URL != "":
+		return e.loadKeys(k.URL, k.Fingerprint)
+	default:
+		return e.loadKeys(k.WKD, k.Fingerprint)
+	}
+}
+
+func fileExists(name string) bool {
+	_, err := os.Stat(name)
+	return err == nil
+}
+
+func (e *env) keyInspect(args []string) error {
+	fs := e.flags("key inspect", "key inspect [--pin FPR] [--format text|json] FILE|URL|ADDRESS")
+	pin := fs.String("pin", "", "refuse any key but the one with this `fingerprint`")
+	format := fs.String("format", "text", "output `format`: text or json")
+	sources, err := parse(fs, args, 1)
+	if err != nil {
+		return err
+	}
+	if len(sources) != 1 {
+		return usageError("usage: sealpost key inspect [--pin FPR] [--format text|json] FILE|URL|ADDRESS")
+	}
+	if *format != "text" && *format != "json" {
+		return usageError("key inspect: --format must be text or json, not %q", *format)
+	}
+	set, err := e.loadKeys(sources[0], *pin)
+	var ke *pgpkey.KeyError
+	if err != nil && !errors.As(err, &ke) {
+		return err
+	}
+	if set == nil {
+		set = &pgpkey.Set{Skipped: []*pgpkey.KeyError{ke}}
+	}
+	if *format == "json" {
+		type skipped struct {
+			Fingerprint string `json:"fingerprint,omitempty"`
+			Reason      string `json:"reason"`
+			Message     string `json:"message"`
+		}
+		out := struct {
+			Usable  bool          `json:"usable"`
+			Keys    []*pgpkey.Key `json:"keys"`
+			Skipped []skipped     `json:"skipped"`
+		}{Usable: len(set.Keys) > 0, Keys: set.Keys, Skipped: []skipped{}}
+		if out.Keys == nil {
+			out.Keys = []*pgpkey.Key{}
+		}
+		for _, s := range set.Skipped {
+			out.Skipped = append(out.Skipped, skipped{s.Fingerprint, s.Err.Error(), s.Error()})
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
+	} else {
+		for _, k := range set.Keys {
+			e.printKey(k)
+		}
+		for _, s := range set.Skipped {
+			fmt.Fprintf(e.stdout, "refused: %s\n", s)
+		}
+	}
+	if len(set.Keys) == 0 {
+		return refused
+	}
+	return nil
+}
+
+func (e *env) printKey(k *pgpkey.Key) {
+	date := func(t time.Time) string {
+		if t.IsZero() {
+			return "never"
+		}
+		return t.Format(time.DateOnly)
+	}
+	fmt.Fprintf(e.stdout, "usable:      yes\n")
+	fmt.Fprintf(e.stdout, "fingerprint: %s (v%d)\n", k.Fingerprint, k.Version)
+	for _, id := range k.UserIDs {
+		fmt.Fprintf(e.stdout, "user ID:     %s\n", id)
+	}
+	fmt.Fprintf(e.stdout, "algorithm:   %s, created %s, expires %s\n", k.Algorithm, date(k.Created), date(k.Expires))
+	fmt.Fprintf(e.stdout, "encrypts to: %s (%s, expires %s)\n", k.Encryption.Fingerprint, k.Encryption.Algorithm, date(k.Encryption.Expires))
+	for _, w := range k.Warnings {
+		fmt.Fprintf(e.stdout, "warning:     %s\n", w)
+	}
+}
+
+func (e *env) keygen(args []string) error {
+	fs := e.flags("keygen", "keygen --demo [--name NAME] [--email ADDRESS] --out DIR")
+	demo := fs.Bool("demo", false, "make a demo key pair, labelled as such (the only kind this command makes)")
+	name := fs.String("name", "Demo Vendor Security", "the key's `name`")
+	email := fs.String("email", "security@demo.invalid", "the key's email `address`")
+	out := fs.String("out", "", "`folder` to write demo-public.asc and demo-secret.asc into")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if !*demo {
+		return usageError("keygen makes demo keys only (--demo): make a real vendor key with GnuPG or Sequoia, so its secret never leaves your machine")
+	}
+	if *out == "" {
+		return usageError("keygen: --out is required")
+	}
+	pub, sec, err := pgpkey.DemoKey(*name, *email, e.now())
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*out, 0o700); err != nil {
+		return err
+	}
+	for file, data := range map[string][]byte{"demo-public.asc": pub, "demo-secret.asc": sec} {
+		f, err := os.OpenFile(filepath.Join(*out, file), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return fmt.Errorf("%w; nothing is overwritten", err)
+		}
+		if _, err := f.Write(data); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(e.stdout, "wrote %s and %s (%s)\n", filepath.Join(*out, "demo-public.asc"), filepath.Join(*out, "demo-secret.asc"), pgpkey.DemoLabel)
+	return nil
+}
