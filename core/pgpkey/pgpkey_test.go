@@ -337,3 +337,35 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzZip feeds damaged archives to the .zip reader: bounded, no panic, and
+// every refusal a *KeyError.
+func FuzzZip(f *testing.F) {
+	e, err := testkeys.New("Fuzz", "fuzz@example.com", packet.Config{Algorithm: packet.PubKeyAlgoEdDSA}, -time.Hour)
+	if err != nil {
+		f.Fatal(err)
+	}
+	pub := testkeys.Public(e)
+	f.Add(zipOf(f, map[string][]byte{"public_key.asc": pub}))
+	f.Add(zipOf(f, map[string][]byte{"a/b.gpg": pub[:100], "../x.asc": pub, "c.txt": []byte("x")}))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+			data = append([]byte("PK\x03\x04"), data...)
+		}
+		blocks, bad, err := fromZip(data)
+		if err != nil {
+			var ke *KeyError
+			if !errors.As(err, &ke) {
+				t.Fatalf("error %v is not a *KeyError", err)
+			}
+			return
+		}
+		total := 0
+		for _, b := range blocks {
+			total += len(b)
+		}
+		if total > maxZipTotalBytes || len(blocks)+len(bad) == 0 {
+			t.Fatalf("%d blocks of %d bytes, %d refusals", len(blocks), total, len(bad))
+		}
+	})
+}

@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
@@ -171,6 +172,10 @@ func (f *File) parseFields(body []byte, now time.Time) {
 		value = strings.TrimSpace(value)
 		if value == "" {
 			problem(n, "%s has no value", name)
+			continue
+		}
+		if strings.ContainsFunc(value, func(r rune) bool { return r != '\t' && unicode.IsControl(r) }) {
+			problem(n, "%s holds control characters; the field is ignored", name)
 			continue
 		}
 		switch strings.ToLower(name) {

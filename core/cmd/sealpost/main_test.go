@@ -35,9 +35,15 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"mimecheck": mimecheck,
 			"truncate":  truncate,
+			"genfile":   genfile,
 		},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SEALPOST_NOW", "2026-11-23T12:00:00Z")
+			ojs, err := filepath.Abs("../../seal/testdata/openpgpjs/decrypt.mjs")
+			if err != nil {
+				return err
+			}
+			env.Setenv("OPENPGPJS_DECRYPT", ojs)
 			for _, src := range []string{
 				"../../config/examples/comoo.json", "../../config/examples/cocomm.json",
 				"../../report/examples/minimal.json", "../../report/examples/full.json",
@@ -112,4 +118,35 @@ func truncate(ts *testscript.TestScript, neg bool, args []string) {
 	n, err := strconv.Atoi(args[1])
 	ts.Check(err)
 	ts.Check(os.Truncate(ts.MkAbs(args[0]), int64(n)))
+}
+
+// genfile NAME SIZE writes SIZE bytes (suffixes k and M) of a fixed,
+// incompressible-looking pattern to NAME, without holding them in memory.
+func genfile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: genfile NAME SIZE")
+	}
+	size, unit := args[1], int64(1)
+	switch {
+	case strings.HasSuffix(size, "M"):
+		size, unit = strings.TrimSuffix(size, "M"), 1<<20
+	case strings.HasSuffix(size, "k"):
+		size, unit = strings.TrimSuffix(size, "k"), 1<<10
+	}
+	n, err := strconv.ParseInt(size, 10, 64)
+	ts.Check(err)
+	f, err := os.Create(ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer f.Close()
+	buf := make([]byte, 64<<10)
+	for off := int64(0); off < n*unit; {
+		chunk := buf[:min(int64(len(buf)), n*unit-off)]
+		for i := range chunk {
+			x := uint64(off+int64(i)) * 0x9E3779B97F4A7C15
+			chunk[i] = byte(x >> 56)
+		}
+		_, err := f.Write(chunk)
+		ts.Check(err)
+		off += int64(len(chunk))
+	}
 }
