@@ -1,0 +1,314 @@
+// Package deliver posts sealed reports to a vendor's endpoint and builds
+// what a reporter keeps: the receipt, and the fallbacks when posting fails.
+//
+// # Posting
+//
+// A [Client] posts a sealed report in the endpoint's format ("raw",
+// "multipart" or "json"), with an Idempotency-Key header so that a retry
+// never files the report twice. It retries network errors, 408, 429 and 5xx
+// with exponential backoff and full jitter (honouring Retry-After), never
+// other 4xx, and stops at the context's deadline. Success is a [Receipt]
+// whose SHA-256 the client checks against what it sent; failure is an
+// *[Error] that says what the reporter can do next.
+//
+// It uses net/http only, so the same code runs natively and in the browser.
+//
+// # Fallbacks
+//
+// [Mailto] builds a mailto: link to the vendor's security address, and
+// [Summary] the receipt a reporter keeps.
+package deliver
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Formats a vendor endpoint may take.
+const (
+	FormatRaw       = "raw"
+	FormatMultipart = "multipart"
+	FormatJSON      = "json"
+)
+
+// ContentTypeRaw is the Content-Type of a raw post.
+const ContentTypeRaw = "application/pgp-encrypted"
+
+// MaxResponseBytes bounds the receiver's answer.
+const MaxResponseBytes = 64 << 10
+
+// Receipt is the receiver's answer to a stored report.
+type Receipt struct {
+	ID         string    `json:"id"`
+	SHA256     string    `json:"sha256"`
+	ReceivedAt time.Time `json:"received_at"`
+}
+
+// Error is a failed delivery: what happened, whether trying again later may
+// help, and what the reporter can do now.
+type Error struct {
+	Status    int  // the last HTTP status, 0 for a network error
+	Temporary bool // the server may accept the report later
+	Attempts  int
+	Err       error
+}
+
+func (e *Error) Error() string {
+	next := "the report was refused; your sealed report is kept: send it to the vendor by email, or download it"
+	if e.Temporary {
+		next = "the vendor's server is not reachable now; your sealed report is kept: retry later, send it by email, or download it"
+	}
+	return fmt.Sprintf("delivery failed after %d attempt(s): %v; %s", e.Attempts, e.Err, next)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// ErrReceipt reports a 2xx answer that does not acknowledge what was sent.
+var ErrReceipt = errors.New("the receiver's answer does not acknowledge this report")
+
+// Client posts sealed reports. Its zero value is not usable: set Endpoint.
+type Client struct {
+	Endpoint string
+	Format   string       // FormatRaw when empty
+	HTTP     *http.Client // http.DefaultClient when nil
+	// Attempts is how many times a post is tried (default 5).
+	Attempts int
+	// BaseDelay and MaxDelay shape the backoff (defaults 500 ms and 30 s).
+	BaseDelay, MaxDelay time.Duration
+	// Sleep waits between attempts; nil means a timer. Tests inject it.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Jitter returns a random duration in [0, d); nil means crypto/rand.
+	Jitter func(d time.Duration) time.Duration
+}
+
+// NewIdempotencyKey returns a random key for one report; keep it with the
+// sealed report so that every retry, even after a reload, carries it.
+func NewIdempotencyKey() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Post sends the size bytes of sealed (read afresh for each attempt) to the
+// endpoint under the idempotency key, and returns the receiver's receipt.
+func (c *Client) Post(ctx context.Context, sealed io.ReaderAt, size int64, key string) (*Receipt, error) {
+	sum := sha256.New()
+	if _, err := io.Copy(sum, io.NewSectionReader(sealed, 0, size)); err != nil {
+		return nil, err
+	}
+	want := hex.EncodeToString(sum.Sum(nil))
+	attempts := c.Attempts
+	if attempts <= 0 {
+		attempts = 5
+	}
+	var last *Error
+	for attempt := 1; attempt <= attempts; attempt++ {
+		receipt, wait, err := c.try(ctx, io.NewSectionReader(sealed, 0, size), key)
+		if err == nil {
+			if receipt.SHA256 != want {
+				return nil, &Error{Status: http.StatusCreated, Attempts: attempt, Err: fmt.Errorf("%w: it stored sha256 %s, we sent %s", ErrReceipt, receipt.SHA256, want)}
+			}
+			return receipt, nil
+		}
+		last = err
+		last.Attempts = attempt
+		if !err.Temporary || attempt == attempts {
+			break
+		}
+		if werr := c.sleep(ctx, c.backoff(attempt, wait)); werr != nil {
+			last.Err = fmt.Errorf("%v (then: %w)", last.Err, werr)
+			break
+		}
+	}
+	return nil, last
+}
+
+func (c *Client) try(ctx context.Context, body io.Reader, key string) (*Receipt, time.Duration, *Error) {
+	req, err := c.request(ctx, body, key)
+	if err != nil {
+		return nil, 0, &Error{Err: err}
+	}
+	client := c.HTTP
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, 0, &Error{Temporary: ctx.Err() == nil, Err: err}
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
+	if err != nil {
+		return nil, 0, &Error{Status: resp.StatusCode, Temporary: true, Err: err}
+	}
+	switch code := resp.StatusCode; {
+	case code == http.StatusCreated || code == http.StatusOK:
+		r, err := ParseReceipt(data)
+		if err != nil {
+			return nil, 0, &Error{Status: code, Err: err}
+		}
+		return r, 0, nil
+	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
+		return nil, retryAfter(resp.Header.Get("Retry-After"), time.Now()), &Error{Status: code, Temporary: true, Err: statusError(resp, data)}
+	default:
+		return nil, 0, &Error{Status: code, Err: statusError(resp, data)}
+	}
+}
+
+func (c *Client) request(ctx context.Context, body io.Reader, key string) (*http.Request, error) {
+	var contentType string
+	switch c.Format {
+	case "", FormatRaw:
+		contentType = ContentTypeRaw
+	case FormatMultipart:
+		src := body // body becomes the pipe below; the goroutine reads src
+		pr, pw := io.Pipe()
+		mw := multipart.NewWriter(pw)
+		contentType = mw.FormDataContentType()
+		go func() {
+			h := textproto.MIMEHeader{}
+			h.Set("Content-Disposition", `form-data; name="message"; filename="report.asc"`)
+			h.Set("Content-Type", ContentTypeRaw)
+			part, err := mw.CreatePart(h)
+			if err == nil {
+				_, err = io.Copy(part, src)
+			}
+			if err == nil {
+				err = mw.Close()
+			}
+			pw.CloseWithError(err)
+		}()
+		body = pr
+	case FormatJSON:
+		data, err := io.ReadAll(body)
+		if err != nil {
+			return nil, err
+		}
+		if !bytes.HasPrefix(bytes.TrimSpace(data), []byte("-----BEGIN PGP MESSAGE-----")) {
+			return nil, errors.New(`the json format carries an armored message: seal with armor for this endpoint`)
+		}
+		js, err := json.Marshal(map[string]string{"message": string(data)})
+		if err != nil {
+			return nil, err
+		}
+		body, contentType = bytes.NewReader(js), "application/json"
+	default:
+		return nil, fmt.Errorf("unknown endpoint format %q: use raw, multipart or json", c.Format)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.Endpoint, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Idempotency-Key", key)
+	return req, nil
+}
+
+// ParseReceipt reads a receiver's 201 answer, strictly.
+func ParseReceipt(data []byte) (*Receipt, error) {
+	if len(data) > MaxResponseBytes {
+		return nil, fmt.Errorf("%w: an answer of more than %d bytes", ErrReceipt, MaxResponseBytes)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var r Receipt
+	if err := dec.Decode(&r); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrReceipt, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%w: data after the JSON object", ErrReceipt)
+	}
+	if r.ID == "" || len(r.ID) > 200 || strings.ContainsFunc(r.ID, func(c rune) bool { return c < 0x21 || c > 0x7e }) {
+		return nil, fmt.Errorf("%w: no usable id", ErrReceipt)
+	}
+	if len(r.SHA256) != 64 || strings.Trim(r.SHA256, "0123456789abcdef") != "" {
+		return nil, fmt.Errorf("%w: sha256 %q is not a lower-case SHA-256", ErrReceipt, r.SHA256)
+	}
+	if r.ReceivedAt.IsZero() {
+		return nil, fmt.Errorf("%w: no received_at", ErrReceipt)
+	}
+	return &r, nil
+}
+
+func statusError(resp *http.Response, body []byte) error {
+	msg := strings.TrimSpace(string(body))
+	if len(msg) > 200 || strings.ContainsFunc(msg, func(c rune) bool { return c < 0x20 && c != '\n' }) {
+		msg = ""
+	}
+	if msg != "" {
+		return fmt.Errorf("the server answered %s: %s", resp.Status, msg)
+	}
+	return fmt.Errorf("the server answered %s", resp.Status)
+}
+
+// retryAfter reads a Retry-After header: seconds or an HTTP date.
+func retryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// backoff is the wait before the next attempt: full jitter over
+// BaseDelay·2^(attempt-1), capped at MaxDelay, but never less than the
+// server's Retry-After (itself capped at MaxDelay).
+func (c *Client) backoff(attempt int, retryAfter time.Duration) time.Duration {
+	base, maxDelay := c.BaseDelay, c.MaxDelay
+	if base <= 0 {
+		base = 500 * time.Millisecond
+	}
+	if maxDelay <= 0 {
+		maxDelay = 30 * time.Second
+	}
+	ceiling := min(base<<min(attempt-1, 20), maxDelay)
+	d := c.jitter(ceiling)
+	return max(d, min(retryAfter, maxDelay))
+}
+
+func (c *Client) jitter(d time.Duration) time.Duration {
+	if c.Jitter != nil {
+		return c.Jitter(d)
+	}
+	if d <= 0 {
+		return 0
+	}
+	n, err := rand.Int(rand.Reader, big.NewInt(int64(d)))
+	if err != nil {
+		return d / 2
+	}
+	return time.Duration(n.Int64())
+}
+
+func (c *Client) sleep(ctx context.Context, d time.Duration) error {
+	if c.Sleep != nil {
+		return c.Sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
