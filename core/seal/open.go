@@ -298,3 +298,41 @@ func writeFile(path string, r io.Reader, tee io.Writer) error {
 	}
 	return f.Close()
 }
+
+// ReadReport decrypts a sealed report and returns its report.json, reading
+// the whole message so that it is authenticated; nothing is written.
+func ReadReport(r io.Reader, keys openpgp.EntityList) (*report.Report, error) {
+	plain, err := Decrypt(r, keys)
+	if err != nil {
+		return nil, err
+	}
+	ent, err := message.Read(plain)
+	var rep *report.Report
+	if err == nil {
+		rep, err = reportPart(ent)
+	}
+	if _, derr := io.Copy(io.Discard, plain); derr != nil {
+		return nil, derr
+	}
+	if err != nil {
+		return nil, notReport(err)
+	}
+	return rep, nil
+}
+
+func reportPart(ent *message.Entity) (*report.Report, error) {
+	mr := ent.MultipartReader()
+	if mr == nil {
+		return nil, errors.New("not multipart")
+	}
+	for i := 0; i < 2; i++ {
+		p, err := mr.NextPart()
+		if err != nil {
+			return nil, err
+		}
+		if mt, _, _ := p.Header.ContentType(); i == 1 && mt == "application/json" {
+			return report.Parse(p.Body)
+		}
+	}
+	return nil, errors.New("no report.json part")
+}

@@ -102,11 +102,12 @@ func Encrypt(w io.Writer, keys []*pgpkey.Key, o Options) (io.WriteCloser, error)
 	if err != nil {
 		return nil, fmt.Errorf("seal: %w", err)
 	}
-	return &sealWriter{pt: pt, armor: armorW}, nil
+	return &sealWriter{pt: pt, armor: armorW, out: w}, nil
 }
 
 type sealWriter struct {
 	pt, armor io.WriteCloser
+	out       io.Writer
 }
 
 func (s *sealWriter) Write(p []byte) (int, error) { return s.pt.Write(p) }
@@ -116,7 +117,11 @@ func (s *sealWriter) Close() error {
 		return err
 	}
 	if s.armor != nil {
-		return s.armor.Close()
+		if err := s.armor.Close(); err != nil {
+			return err
+		}
+		_, err := io.WriteString(s.out, "\n") // end the last armor line, as a text file
+		return err
 	}
 	return nil
 }

@@ -9,6 +9,7 @@
 //	sealpost key inspect [--pin FPR] [--format text|json] FILE|URL|ADDRESS
 //	sealpost seal (--key FILE|URL|ADDRESS | --config FILE) [--pin FPR] [--attach FILE]... [--armor=false] [FILE|-]
 //	sealpost open --secret-key FILE [--passphrase-file FILE] [--out DIR] [FILE|-]
+//	sealpost inbox --store DIR --secret-key FILE [--passphrase-file FILE]
 //	sealpost keygen --demo --out DIR
 //	sealpost render [--format text|json|mime] [--attach FILE]... [FILE|-]
 //	sealpost config check FILE
@@ -41,6 +42,7 @@ commands:
   seal         validate a report and encrypt it, with attachments, to the vendor's key
   open         decrypt a sealed report with the vendor's secret key and unpack it
   key inspect  load a vendor key (file, URL, email address) and say if it can be used
+  inbox        list the reports in a receiver's store, with their decrypted titles
   keygen       make a demo key pair (--demo)
   config       check a vendor config: sealpost config check FILE
   securitytxt  parse or generate a security.txt (RFC 9116)
@@ -127,6 +129,8 @@ func (e *env) dispatch(args []string) error {
 		return e.keygen(rest)
 	case "seal":
 		return e.seal(rest)
+	case "inbox":
+		return e.inbox(rest)
 	case "open":
 		return e.open(rest)
 	case "config":

@@ -6,6 +6,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/ProtonMail/go-crypto/openpgp"
+
 	"github.com/sealpost/sealpost/core/config"
 	"github.com/sealpost/sealpost/core/pgpkey"
 	"github.com/sealpost/sealpost/core/report"
@@ -101,18 +103,7 @@ func (e *env) open(args []string) error {
 	if *keyFile == "" {
 		return usageError("open: --secret-key is required")
 	}
-	keyData, err := os.ReadFile(*keyFile)
-	if err != nil {
-		return err
-	}
-	passphrase := []byte(os.Getenv("SEALPOST_PASSPHRASE"))
-	if *passFile != "" {
-		if passphrase, err = os.ReadFile(*passFile); err != nil {
-			return err
-		}
-		passphrase = []byte(trimNewline(string(passphrase)))
-	}
-	keys, err := seal.ReadSecretKeys(keyData, passphrase)
+	keys, err := e.secretKeys(*keyFile, *passFile)
 	if err != nil {
 		return err
 	}
@@ -142,4 +133,21 @@ func trimNewline(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s
+}
+
+// secretKeys reads the vendor's secret keys, unlocked with the passphrase
+// from passFile or SEALPOST_PASSPHRASE (never from the command line).
+func (e *env) secretKeys(keyFile, passFile string) (openpgp.EntityList, error) {
+	keyData, err := os.ReadFile(keyFile)
+	if err != nil {
+		return nil, err
+	}
+	passphrase := []byte(os.Getenv("SEALPOST_PASSPHRASE"))
+	if passFile != "" {
+		if passphrase, err = os.ReadFile(passFile); err != nil {
+			return nil, err
+		}
+		passphrase = []byte(trimNewline(string(passphrase)))
+	}
+	return seal.ReadSecretKeys(keyData, passphrase)
 }

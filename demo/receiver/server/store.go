@@ -40,12 +40,17 @@ type Stored struct {
 // ErrConflict reports an idempotency key reused for a different report.
 var ErrConflict = errors.New("this idempotency key was used for a different report")
 
-// OpenStore opens (creating) the store in dir.
+// OpenStore opens (creating) the store in dir. Bodies left in tmp/ by a
+// crash were never acknowledged; they are removed.
 func OpenStore(dir string) (*Store, error) {
 	for _, sub := range []string{"tmp", "reports", "outbox"} {
 		if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
 			return nil, err
 		}
+	}
+	stale, _ := filepath.Glob(filepath.Join(dir, "tmp", "body-*"))
+	for _, f := range stale {
+		os.Remove(f)
 	}
 	return &Store{dir: dir}, nil
 }
