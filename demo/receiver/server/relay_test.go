@@ -136,7 +136,7 @@ func TestTheRelayMailsEveryReportThroughAnOutage(t *testing.T) {
 	}
 }
 
-func startWith(t *testing.T, cfg Config, store *Store) (string, *Store) {
+func startWith(t testing.TB, cfg Config, store *Store) (string, *Store) {
 	srv := &http.Server{Handler: New(cfg, store, nil)}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
