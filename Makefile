@@ -56,8 +56,10 @@ fuzz-long:
 bench:
 	@bash .ci/bench
 
+# make demo PORT=9000 moves the demo's ports (the receiver listens on PORT+2).
+PORT ?= 8080
 demo: build
-	@bash demo/run
+	@PORT=$(PORT) bash demo/run
 
 clean:
 	rm -rf $(BIN)
