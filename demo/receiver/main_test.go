@@ -5,11 +5,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -160,4 +162,40 @@ func TestEveryAcknowledgedReportSurvivesSIGKILL(t *testing.T) {
 		t.Errorf("tmp/ still holds %v after the restart", left)
 	}
 	t.Logf("%d acknowledged before SIGKILL, %d listed after restart", len(acked), len(list))
+}
+
+// TestShutdownFinishesRequestsInFlight sends SIGTERM while a report is half
+// uploaded: the upload completes with 201, then the receiver exits cleanly.
+func TestShutdownFinishesRequestsInFlight(t *testing.T) {
+	bin := buildReceiver(t)
+	storeDir := t.TempDir()
+	p := startReceiver(t, bin, storeDir)
+	msg := sealedReports(t, 1)[0]
+	conn, err := net.Dial("tcp", strings.TrimPrefix(p.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/pgp-encrypted\r\nContent-Length: %d\r\n\r\n", len(msg))
+	conn.Write(msg[:len(msg)/2])
+	time.Sleep(200 * time.Millisecond) // let the server start reading the request
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	conn.Write(msg[len(msg)/2:])
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusCreated {
+		t.Errorf("status %s", resp.Status)
+	}
+	if err := p.cmd.Wait(); err != nil {
+		t.Errorf("the receiver did not exit cleanly: %v", err)
+	}
+	store, _ := server.OpenStore(storeDir)
+	if list, _ := store.List(); len(list) != 1 {
+		t.Errorf("%d reports stored", len(list))
+	}
 }

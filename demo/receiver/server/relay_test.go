@@ -5,9 +5,16 @@ package server
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -49,17 +56,7 @@ func startMailpit(t *testing.T, smtpAddr, httpAddr string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	for range 100 {
-		if resp, err := http.Get("http://" + httpAddr + "/api/v1/messages"); err == nil {
-			resp.Body.Close()
-			if c, err := net.Dial("tcp", smtpAddr); err == nil {
-				c.Close()
-				return
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatal("Mailpit did not start")
+	waitFor(t, httpAddr, smtpAddr)
 }
 
 // TestTheRelayMailsEveryReportThroughAnOutage posts a report while the mail
@@ -164,4 +161,86 @@ func getJSON(t *testing.T, url string, v any) {
 	if err := json.Unmarshal(get(t, url), v); err != nil {
 		t.Fatal(fmt.Errorf("%s: %w", url, err))
 	}
+}
+
+// TestTheRelayUsesSTARTTLSAndAuth sends through a server that requires
+// STARTTLS and authentication.
+func TestTheRelayUsesSTARTTLSAndAuth(t *testing.T) {
+	v := newVendor(t)
+	dir := t.TempDir()
+	certFile, keyFile := selfSignedCert(t, dir)
+	smtpAddr, httpAddr := freePort(t), freePort(t)
+	cmd := exec.Command(mailpitBinary(t), "--smtp", smtpAddr, "--listen", httpAddr, "--database", filepath.Join(dir, "mail.db"),
+		"--smtp-tls-cert", certFile, "--smtp-tls-key", keyFile, "--smtp-require-starttls", "--smtp-auth-accept-any",
+		"--quiet", "--disable-version-check")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	waitFor(t, httpAddr, smtpAddr)
+
+	store, err := OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TEST_SMTP_PASSWORD", "s3cret")
+	cfg := RelayConfig{SMTPAddr: smtpAddr, From: "sealpost@example.com", To: "security@example.com", TLS: "starttls",
+		Username: "sealpost", PasswordEnv: "TEST_SMTP_PASSWORD", InsecureSkipVerify: true}
+	url, _ := startWith(t, Config{RatePerMinute: -1, Relay: &cfg}, store)
+	msg := v.sealed(t, "over starttls", true)
+	if _, err := (&deliver.Client{Endpoint: url + "/reports"}).Post(context.Background(), bytes.NewReader(msg), int64(len(msg)), "k"); err != nil {
+		t.Fatal(err)
+	}
+	if err := (&Relay{Config: cfg, Store: store}).Pass(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	plain := cfg
+	plain.TLS = "none"
+	store2, _ := OpenStore(t.TempDir())
+	store2.queue(idFor("x"))
+	if err := (&Relay{Config: plain, Store: store2}).Pass(context.Background()); err == nil {
+		t.Error("sent without STARTTLS to a server that requires it")
+	}
+	var list struct {
+		Messages []struct{ ID string } `json:"messages"`
+	}
+	getJSON(t, "http://"+httpAddr+"/api/v1/messages", &list)
+	if len(list.Messages) != 1 {
+		t.Fatalf("%d messages", len(list.Messages))
+	}
+}
+
+func waitFor(t *testing.T, httpAddr, smtpAddr string) {
+	for range 100 {
+		if resp, err := http.Get("http://" + httpAddr + "/api/v1/messages"); err == nil {
+			resp.Body.Close()
+			if c, err := net.Dial("tcp", smtpAddr); err == nil {
+				c.Close()
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("Mailpit did not start")
+}
+
+func selfSignedCert(t *testing.T, dir string) (string, string) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, _ := x509.MarshalECPrivateKey(key)
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600)
+	return certFile, keyFile
 }
