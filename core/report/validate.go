@@ -160,6 +160,9 @@ var indexRE = regexp.MustCompile(`\[(\d+)\]`)
 func label(tr ut.Translator, overrides map[string]string, path string) string {
 	generic := indexRE.ReplaceAllString(path, "[]")
 	text, ok := overrides[generic]
+	if !ok && strings.HasSuffix(generic, "[]") {
+		text, ok = overrides[strings.TrimSuffix(generic, "[]")] // a list's label names its items too
+	}
 	if !ok {
 		var err error
 		if text, err = tr.T("label:" + generic); err != nil {
@@ -277,3 +280,10 @@ var engine = sync.OnceValue(func() *validationEngine {
 	}
 	return &validationEngine{validate: v, uni: uni}
 })
+
+// FieldLabel is a field's label in lang (English when lang is not one of
+// [Languages]), by JSON path ("reporter.email"); a form uses it so that its
+// labels and its messages name a field the same way.
+func FieldLabel(lang, field string) string {
+	return label(engine().translator(lang), nil, field)
+}

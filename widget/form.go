@@ -1,0 +1,147 @@
+package widget
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/sealpost/sealpost/core/config"
+	"github.com/sealpost/sealpost/core/deliver"
+	"github.com/sealpost/sealpost/core/pgpkey"
+	"github.com/sealpost/sealpost/core/report"
+)
+
+// Form is the report form. Its exported fields are its inputs.
+type Form struct {
+	app.Compo
+
+	Config *config.Config
+	// Lang is the reporter's language, one of the config's.
+	Lang string
+	// Key is the vendor key reports are sealed to; KeyErr, when set, says
+	// why there is none, and the form cannot be sent.
+	Key    *pgpkey.Key
+	KeyErr error
+	// Submitter seals and posts; nil in server-side rendering.
+	Submitter Submitter
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+
+	values   Values
+	problems map[string]report.Problem
+	sending  bool
+	summary  *deliver.Summary
+	failure  string
+}
+
+// NewForm returns the form for a vendor's config in lang.
+func NewForm(cfg *config.Config, lang string) *Form {
+	return &Form{Config: cfg, Lang: cfg.Language(lang)}
+}
+
+func (f *Form) now() time.Time {
+	if f.Now != nil {
+		return f.Now()
+	}
+	return time.Now()
+}
+
+// set records a value; a field that showed a problem is checked again at
+// once, so the message goes away as soon as it is fixed.
+func (f *Form) set(field, value string) {
+	if f.values == nil {
+		f.values = Values{}
+	}
+	f.values[field] = value
+	if _, shown := f.problems[field]; shown {
+		f.validate()
+	}
+}
+
+// validate checks the report the values make, keeping one problem per
+// field, and reports whether it is valid.
+func (f *Form) validate() bool {
+	r := f.values.Report(f.Lang, time.Local, f.now())
+	err := report.Validate(r, report.Options{Rules: f.Config.Rules(), Language: f.Lang, Labels: f.Config.Labels(f.Lang), Now: f.Now})
+	f.problems = map[string]report.Problem{}
+	var verr *report.ValidationError
+	if errors.As(err, &verr) {
+		for _, p := range verr.Problems {
+			field := fieldOf(p.Field)
+			if _, seen := f.problems[field]; !seen {
+				f.problems[field] = p
+			}
+		}
+	}
+	return len(f.problems) == 0
+}
+
+// fieldOf maps a problem's JSON path to the control that shows it:
+// "targets[2]" to "targets".
+func fieldOf(path string) string {
+	for i, c := range path {
+		if c == '[' {
+			return path[:i]
+		}
+	}
+	return path
+}
+
+// firstProblem is the first field, in form order, that has a problem.
+func (f *Form) firstProblem() string {
+	for _, fl := range Fields(f.Config) {
+		if _, ok := f.problems[fl.Name]; ok {
+			return fl.Name
+		}
+	}
+	if _, ok := f.problems["policy_accepted"]; ok {
+		return "policy_accepted"
+	}
+	return ""
+}
+
+func (f *Form) onInput(field string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		f.set(field, ctx.JSSrc().Get("value").String())
+	}
+}
+
+func (f *Form) onCheck(field string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		v := "false"
+		if ctx.JSSrc().Get("checked").Bool() {
+			v = "true"
+		}
+		f.set(field, v)
+	}
+}
+
+func (f *Form) onSubmit(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	if f.sending || f.Submitter == nil || f.Key == nil {
+		return
+	}
+	if !f.validate() {
+		if first := f.firstProblem(); first != "" {
+			ctx.Defer(func(app.Context) {
+				app.Window().GetElementByID(controlID(first)).Call("focus")
+			})
+		}
+		return
+	}
+	r := f.values.Report(f.Lang, time.Local, f.now())
+	f.sending, f.failure = true, ""
+	ctx.Async(func() {
+		summary, err := f.Submitter.Submit(context.Background(), r)
+		ctx.Dispatch(func(ctx app.Context) {
+			f.sending = false
+			if err != nil {
+				f.failure = err.Error()
+				return
+			}
+			f.summary = summary
+		})
+	})
+}

@@ -1,0 +1,198 @@
+package widget
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/sealpost/sealpost/core/config"
+	"github.com/sealpost/sealpost/core/deliver"
+	"github.com/sealpost/sealpost/core/pgpkey"
+	"github.com/sealpost/sealpost/core/seal"
+	"github.com/sealpost/sealpost/demo/receiver/server"
+)
+
+var now = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+func clock() time.Time { return now }
+
+func load(t *testing.T, name, lang string) *Form {
+	t.Helper()
+	cfg, err := config.LoadFile("../core/config/examples/" + name + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := NewForm(cfg, lang)
+	f.Now = clock
+	e := app.NewTestEngine()
+	if err := e.Load(f); err != nil {
+		t.Fatal(err)
+	}
+	e.ConsumeAll()
+	return f
+}
+
+func html(f *Form) string { return app.HTMLString(f.Render()) }
+
+func TestTheFormFollowsTheVendorsConfig(t *testing.T) {
+	f := load(t, "comoo", "nl-BE")
+	page := html(f)
+	for _, want := range []string{
+		`lang="nl"`,
+		`Meld een beveiligingslek aan Comoo`,
+		`name="targets"`, `name="description"`, `name="discovered_at"`, `name="reporter.email"`, `name="policy_accepted"`,
+		`IP-adres of URL van het getroffen systeem`, // the vendor's label, in Dutch
+		`(verplicht)`,
+		`Distributed denial of service`, // out of scope
+		`href="https://www.comoo.be/contactus"`,
+		`Comoo will reply within 5 working days.`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the form lacks %q", want)
+		}
+	}
+	if strings.Contains(page, `name="attachments"`) || strings.Contains(page, `aria-invalid`) || strings.Contains(page, `required="false"`) {
+		t.Error("unexpected control or error state")
+	}
+}
+
+func TestCocommAsksForMoreAndRoutesOtherQuestions(t *testing.T) {
+	f := load(t, "cocomm", "es")
+	if f.validate() {
+		t.Fatal("an empty report passed")
+	}
+	for _, field := range []string{"targets", "discovered_at", "description", "expected", "steps", "policy_accepted"} {
+		if _, ok := f.problems[field]; !ok {
+			t.Errorf("no problem shown for %s", field)
+		}
+	}
+	page := html(f)
+	for _, want := range []string{`href="mailto:info@cocomm.es"`, `¿No es un problema de seguridad?`, `Cifrar y enviar`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the form lacks %q", want)
+		}
+	}
+}
+
+func TestErrorsAreTiedToTheirFieldsAndClearWhenFixed(t *testing.T) {
+	f := load(t, "comoo", "en")
+	f.set("targets", "the login page")
+	f.validate()
+	page := html(f)
+	for _, want := range []string{
+		`name="targets"`,
+		`aria-describedby="sp-targets-error"`,
+		`id="sp-targets-error"`,
+		`IP address or URL of the affected system (1) must be a URL, IP address, hostname or CIDR range`,
+		`role="alert"`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the form lacks %q", want)
+		}
+	}
+	if got := f.firstProblem(); got != "targets" {
+		t.Errorf("focus goes to %q, want targets", got)
+	}
+	f.set("targets", "https://www.comoo.be/login")
+	if _, still := f.problems["targets"]; still {
+		t.Error("the fixed field still shows its problem")
+	}
+}
+
+// TestTypedMarkupStaysText: text the reporter or a server sends is shown as
+// text. (Typed values live in the DOM's value properties, set by the
+// browser program, never in server-rendered HTML: go-app's server-side
+// encoder does not escape attribute values.)
+func TestTypedMarkupStaysText(t *testing.T) {
+	f := load(t, "comoo", "en")
+	payload := `<img src=x onerror=alert(1)><script>alert(2)</script>`
+	f.set("targets", payload)
+	f.validate()
+	f.failure = payload
+	page := html(f)
+	if strings.Contains(page, ">"+payload) || strings.Contains(page, "<script>") && !strings.Contains(page, `value="`+payload) {
+		t.Errorf("a payload became markup:\n%s", page)
+	}
+	if !strings.Contains(page, "&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;") {
+		t.Error("the payload is not shown as text")
+	}
+}
+
+func TestTheKeyStopsOrAllowsSending(t *testing.T) {
+	f := load(t, "comoo", "en")
+	f.KeyErr = errors.New("key 81F3 refused (expired): it expired on 2024-12-22; ask the vendor for a current key")
+	page := html(f)
+	if !strings.Contains(page, "it expired on 2024-12-22") || !strings.Contains(page, `disabled`) {
+		t.Error("an unusable key does not stop sending with its reason")
+	}
+}
+
+// TestASubmittedReportArrivesSealed submits through the core, as the
+// browser does, to the real receiver, and decrypts what it stored.
+func TestASubmittedReportArrivesSealed(t *testing.T) {
+	pub, sec, err := pgpkey.DemoKey("Comoo Security Demo", "security@comoo.be", now.Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := pgpkey.Parse(pub, pgpkey.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := server.OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(server.New(server.Config{RatePerMinute: -1}, store, nil))
+	defer srv.Close()
+
+	f := load(t, "comoo", "fr")
+	f.Key = keys.Keys[0]
+	f.Submitter = &CoreSubmitter{Config: f.Config, Keys: keys.Keys, Client: &deliver.Client{Endpoint: srv.URL + "/reports"}, Now: clock}
+	for field, v := range map[string]string{
+		"title": "marker-title", "targets": "https://www.comoo.be/\n192.0.2.7", "description": "marker-description",
+		"reporter.name": "marker-name", "reporter.credit": "true", "policy_accepted": "true",
+	} {
+		f.set(field, v)
+	}
+	if !f.validate() {
+		t.Fatalf("problems %v", f.problems)
+	}
+	summary, err := f.Submitter.Submit(context.Background(), f.values.Report(f.Lang, time.UTC, now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.summary = summary
+	page := html(f)
+	for _, want := range []string{`data-sealpost-receipt`, `data-report-id="` + summary.ReportID + `"`, `data-sha256="` + summary.SHA256 + `"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the receipt lacks %q", want)
+		}
+	}
+
+	st, err := store.Get(summary.ReportID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(st.Path)
+	if bytes.Contains(data, []byte("marker-")) {
+		t.Fatal("the stored message holds plaintext")
+	}
+	secret, err := seal.ReadSecretKeys(sec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := seal.ReadReport(bytes.NewReader(data), secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Title != "marker-title" || r.Description != "marker-description" || len(r.Targets) != 2 || r.Reporter.Name != "marker-name" || !r.Reporter.Credit || r.Language != "fr" {
+		t.Errorf("decrypted %+v", r)
+	}
+}

@@ -1,0 +1,203 @@
+package widget
+
+import (
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/sealpost/sealpost/core/deliver"
+	"github.com/sealpost/sealpost/core/report"
+)
+
+// Render draws the form, or the receipt once the report is sent. All user
+// and vendor text goes through app.Text: it is never taken for HTML.
+func (f *Form) Render() app.UI {
+	cfg, lang := f.Config, f.Lang
+	org := cfg.Org.Name
+	return app.Div().Class("sealpost").Lang(lang).Body(
+		app.H1().Text(text(lang, "heading", org)),
+		app.If(cfg.Org.PolicySummary != "", func() app.UI { return app.P().Class("sp-summary").Text(cfg.Org.PolicySummary) }),
+		app.P().Class("sp-encrypted").Text(text(lang, "encrypted", org)),
+		f.renderKey(),
+		f.renderNonSecurity(),
+		f.renderPolicy(),
+		app.If(f.summary != nil, f.renderReceipt).Else(f.renderForm),
+	)
+}
+
+func (f *Form) renderKey() app.UI {
+	lang := f.Lang
+	if f.Key == nil {
+		if f.KeyErr == nil {
+			return app.P().Class("sp-key")
+		}
+		return app.Div().Class("sp-alert").Role("alert").Body(app.P().Text(f.KeyErr.Error()))
+	}
+	facts := text(lang, "key", "") + " " + f.Key.Fingerprint
+	if !f.Key.Expires.IsZero() {
+		facts += " (" + text(lang, "key_expires", "") + " " + f.Key.Expires.Format(time.DateOnly) + ")"
+	}
+	return app.P().Class("sp-key").Text(facts)
+}
+
+func (f *Form) renderNonSecurity() app.UI {
+	ns := f.Config.NonSecurity
+	if ns == nil {
+		return app.Text("")
+	}
+	return app.Details().Class("sp-routing").Body(
+		app.Summary().Text(text(f.Lang, "not_security", "")),
+		app.If(ns.Text != "", func() app.UI { return app.P().Text(ns.Text) }),
+		app.Ul().Body(app.Range(ns.Contacts).Slice(func(i int) app.UI {
+			c := ns.Contacts[i]
+			return app.Li().Body(app.A().Href(c.URL).Rel("noopener noreferrer").Text(c.Label))
+		})),
+	)
+}
+
+func (f *Form) renderPolicy() app.UI {
+	cfg, lang, org := f.Config, f.Lang, f.Config.Org.Name
+	list := func(heading string, items []string) app.UI {
+		if len(items) == 0 {
+			return app.Text("")
+		}
+		return app.Section().Body(
+			app.H2().Text(heading),
+			app.Ul().Body(app.Range(items).Slice(func(i int) app.UI { return app.Li().Text(items[i]) })),
+		)
+	}
+	return app.Div().Class("sp-policy").Body(
+		list(text(lang, "we_ask", org), cfg.Guidelines),
+		list(text(lang, "out_of_scope", org), cfg.OutOfScope),
+		list(text(lang, "promises", org), deliver.Promises(cfg)),
+		app.If(cfg.Org.LegalNotice != "", func() app.UI {
+			return app.Section().Body(app.H2().Text(text(lang, "legal", org)), app.P().Text(cfg.Org.LegalNotice))
+		}),
+	)
+}
+
+func (f *Form) renderForm() app.UI {
+	lang, org := f.Lang, f.Config.Org.Name
+	fields := Fields(f.Config)
+	var about, identity []Field
+	for _, fl := range fields {
+		if len(fl.Name) > 9 && fl.Name[:9] == "reporter." {
+			identity = append(identity, fl)
+		} else {
+			about = append(about, fl)
+		}
+	}
+	var controls []app.UI
+	for _, fl := range about {
+		controls = append(controls, f.renderField(fl))
+	}
+	var idControls []app.UI
+	for _, fl := range identity {
+		idControls = append(idControls, f.renderField(fl))
+	}
+	if f.Config.Credit.Offered {
+		idControls = append(idControls, f.renderCheckbox("reporter.credit", text(lang, "credit", org)))
+	}
+	submit := text(lang, "submit", org)
+	if f.sending {
+		submit = text(lang, "sealing", org)
+	}
+	return app.Form().Class("sp-form").NoValidate(true).OnSubmit(f.onSubmit).Body(
+		app.If(len(f.problems) > 0, func() app.UI {
+			return app.P().Class("sp-alert").Role("alert").Text(text(lang, "fix", org))
+		}),
+		app.Range(controls).Slice(func(i int) app.UI { return controls[i] }),
+		app.If(len(idControls) > 0, func() app.UI {
+			return app.FieldSet().Body(
+				app.Legend().Text(text(lang, "identity", org)),
+				app.Range(idControls).Slice(func(i int) app.UI { return idControls[i] }),
+			)
+		}),
+		f.renderCheckbox("policy_accepted", text(lang, "accept", org)),
+		app.Button().Type("submit").Class("sp-submit").Disabled(f.sending || f.Key == nil).Text(submit),
+		app.If(f.failure != "", func() app.UI {
+			return app.Div().Class("sp-alert").Role("alert").Body(
+				app.Strong().Text(text(lang, "failed", org)), app.P().Text(f.failure))
+		}),
+	)
+}
+
+func (f *Form) renderField(fl Field) app.UI {
+	id, lang := controlID(fl.Name), f.Lang
+	labelText := report.FieldLabel(lang, fl.Name)
+	if l, ok := f.Config.Labels(lang)[fl.Name]; ok {
+		labelText = l
+	}
+	problem, invalid := f.problems[fl.Name]
+	describedBy := ""
+	if invalid {
+		describedBy = errorID(fl.Name)
+	}
+	value := f.values[fl.Name]
+	var control app.UI
+	switch fl.Kind {
+	case "textarea", "targets":
+		control = app.Textarea().ID(id).Name(fl.Name).Rows(map[bool]int{true: 3, false: 6}[fl.Kind == "targets"]).
+			Attr("required", when(fl.Required)).Aria("invalid", when(invalid)).Aria("describedby", describedBy).
+			OnInput(f.onInput(fl.Name)).Text(value)
+	case "select":
+		options := []app.UI{app.Option().Value("").Text("—")}
+		for _, c := range report.Categories {
+			options = append(options, app.Option().Value(c).Selected(value == c).Text(c))
+		}
+		control = app.Select().ID(id).Name(fl.Name).Attr("required", when(fl.Required)).Aria("invalid", when(invalid)).
+			Aria("describedby", describedBy).OnChange(f.onInput(fl.Name)).Body(options...)
+	default:
+		typ := map[string]string{"datetime": "datetime-local", "email": "email"}[fl.Kind]
+		if typ == "" {
+			typ = "text"
+		}
+		control = app.Input().Type(typ).ID(id).Name(fl.Name).Value(value).Attr("required", when(fl.Required)).
+			Aria("invalid", when(invalid)).Aria("describedby", describedBy).OnInput(f.onInput(fl.Name))
+	}
+	return app.Div().Class("sp-field").Body(
+		app.Label().For(id).Body(
+			app.Text(labelText),
+			app.If(fl.Required, func() app.UI { return app.Span().Class("sp-required").Text(" (" + text(lang, "required", "") + ")") }),
+		),
+		app.If(fl.Kind == "targets", func() app.UI { return app.P().Class("sp-hint").Text(text(lang, "targets_hint", "")) }),
+		control,
+		app.If(invalid, func() app.UI { return app.P().ID(errorID(fl.Name)).Class("sp-error").Text(problem.Message) }),
+	)
+}
+
+func (f *Form) renderCheckbox(field, label string) app.UI {
+	id := controlID(field)
+	problem, invalid := f.problems[field]
+	describedBy := ""
+	if invalid {
+		describedBy = errorID(field)
+	}
+	return app.Div().Class("sp-field sp-check").Body(
+		app.Input().Type("checkbox").ID(id).Name(field).Value("true").Attr("checked", when(f.values[field] == "true")).
+			Aria("invalid", when(invalid)).Aria("describedby", describedBy).OnChange(f.onCheck(field)),
+		app.Label().For(id).Text(label),
+		app.If(invalid, func() app.UI { return app.P().ID(errorID(field)).Class("sp-error").Text(problem.Message) }),
+	)
+}
+
+func (f *Form) renderReceipt() app.UI {
+	s, lang := f.summary, f.Lang
+	return app.Section().Class("sp-receipt").DataSet("sealpost-receipt", "true").
+		DataSet("report-id", s.ReportID).DataSet("sha256", s.SHA256).Body(
+		app.H2().Text(text(lang, "received", s.Vendor)),
+		app.Pre().Text(s.Text()),
+	)
+}
+
+
+// when is "true" when cond holds and "" (no attribute at all) otherwise.
+// go-app renders a boolean attribute set to false as attribute="false",
+// which HTML reads as true (required="false" is required), so attributes
+// are left out instead.
+func when(cond bool) string {
+	if cond {
+		return "true"
+	}
+	return ""
+}
