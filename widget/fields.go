@@ -93,5 +93,7 @@ func (v Values) Report(lang string, loc *time.Location, now time.Time) *report.R
 }
 
 // controlID is the HTML id of a field's control; errorID that of its message.
-func controlID(field string) string { return "sp-" + strings.NewReplacer(".", "-", "_", "-").Replace(field) }
-func errorID(field string) string   { return controlID(field) + "-error" }
+func controlID(field string) string {
+	return "sp-" + strings.NewReplacer(".", "-", "_", "-").Replace(field)
+}
+func errorID(field string) string { return controlID(field) + "-error" }

@@ -190,7 +190,6 @@ func (f *Form) renderReceipt() app.UI {
 	)
 }
 
-
 // when is "true" when cond holds and "" (no attribute at all) otherwise.
 // go-app renders a boolean attribute set to false as attribute="false",
 // which HTML reads as true (required="false" is required), so attributes
