@@ -21,15 +21,23 @@ help:
 	@echo "make lint   go vet and gofmt"
 	@echo "make fuzz-long FUZZTIME=10m  long fuzzing"
 
+# bin/sealpost, and the widget's static site in dist/widget: the page, go-app's
+# loader, the stylesheet, and web/app.wasm (also gzip- and brotli-compressed
+# when those tools are installed).
 build:
 	$(GO) build $(RELEASE_FLAGS) -o $(BIN)/sealpost ./core/cmd/sealpost
+	$(GO) run ./wasm -out dist/widget
+	GOOS=js GOARCH=wasm $(GO) build $(RELEASE_FLAGS) -o dist/widget/web/app.wasm ./wasm
+	@if command -v gzip >/dev/null; then gzip -9 -k -f dist/widget/web/app.wasm; fi
+	@if command -v brotli >/dev/null; then brotli -q 11 -k -f dist/widget/web/app.wasm; fi
+	@ls -l dist/widget/web/app.wasm* | awk '{print "built " $$9 ": " $$5 " bytes"}'
 
 deps:
 	@bash .ci/deps
 
 lint:
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet $(CORE_WASM_PKGS)
+	GOOS=js GOARCH=wasm $(GO) vet $(CORE_WASM_PKGS) ./widget ./wasm
 	@unformatted="$$(gofmt -l $(GO_FILES))"; \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 

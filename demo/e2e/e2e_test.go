@@ -1,0 +1,346 @@
+//go:build !js
+
+// Package e2e drives the real widget in headless Debian Chromium: the
+// static site built by wasm/, served on one loopback origin, posting to the
+// reference receiver on another.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/emersion/go-message"
+
+	"github.com/sealpost/sealpost/core/config"
+	"github.com/sealpost/sealpost/core/pgpkey"
+	"github.com/sealpost/sealpost/core/report"
+	"github.com/sealpost/sealpost/demo/receiver/server"
+)
+
+// site is the widget's static site, built once for all tests.
+var site string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "sealpost-site")
+	if err != nil {
+		panic(err)
+	}
+	site = filepath.Join(dir, "widget")
+	code := 1
+	if err := buildSite(site); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: building the widget:", err)
+	} else {
+		code = m.Run()
+	}
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func buildSite(out string) error {
+	gen := exec.Command("go", "run", "./wasm", "-out", out)
+	gen.Dir = "../.."
+	if b, err := gen.CombinedOutput(); err != nil {
+		return fmt.Errorf("%v\n%s", err, b)
+	}
+	wasm := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w -buildid=", "-o", filepath.Join(out, "web", "app.wasm"), "./wasm")
+	wasm.Dir = "../.."
+	wasm.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if b, err := wasm.CombinedOutput(); err != nil {
+		return fmt.Errorf("%v\n%s", err, b)
+	}
+	return nil
+}
+
+// vendorSetup is a vendor: its key pair, the receiver and the widget's
+// origin serving the site with the vendor's config.
+type vendorSetup struct {
+	widgetURL string
+	store     *server.Store
+	secret    []byte
+}
+
+func setUp(t *testing.T, seed string) *vendorSetup {
+	now := time.Now()
+	pub, sec, err := pgpkey.DemoKey("E2E Security Demo", "security@example.com", now.Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	widget := httptest.NewUnstartedServer(nil)
+	widgetOrigin := "http://" + widget.Listener.Addr().String()
+	store, err := server.OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	receiver := httptest.NewServer(server.New(server.Config{AllowedOrigins: []string{widgetOrigin}, RatePerMinute: -1}, store, nil))
+	t.Cleanup(receiver.Close)
+
+	cfg, err := config.LoadFile("../../core/config/examples/" + seed + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Key = config.Key{Armored: string(pub)}
+	cfg.Endpoint.URL = receiver.URL + "/reports"
+	cfgJSON, _ := json.Marshal(cfg)
+
+	files := http.FileServer(http.Dir(site))
+	widget.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/config.json" {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write(cfgJSON)
+			return
+		}
+		if strings.HasSuffix(r.URL.Path, ".wasm") {
+			w.Header().Set("Content-Type", "application/wasm")
+		}
+		files.ServeHTTP(w, r)
+	})
+	widget.Start()
+	t.Cleanup(widget.Close)
+	return &vendorSetup{widgetURL: widgetOrigin + "/?config=config.json", store: store, secret: sec}
+}
+
+// browser starts headless Chromium with a fresh profile, recording every
+// request the page makes.
+func browser(t *testing.T) (context.Context, *requestLog) {
+	path := "/usr/bin/chromium"
+	if _, err := os.Stat(path); err != nil {
+		t.Fatal("Chromium is not installed at /usr/bin/chromium: run make deps (.ci/deps)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+	)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(cancel3)
+	log := &requestLog{}
+	err := chromedp.Listen(ctx, func(ev any) {
+		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
+			log.add(e.Request)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx, log
+}
+
+type requestLog struct {
+	mu       sync.Mutex
+	requests []string // URL, headers and body of each request, as text
+}
+
+func (l *requestLog) add(r *network.Request) {
+	var b strings.Builder
+	b.WriteString(r.Method + " " + r.URL + "\n")
+	for k, v := range r.Headers {
+		fmt.Fprintf(&b, "%s: %v\n", k, v)
+	}
+	for _, e := range r.PostDataEntries {
+		b.Write(e.Bytes)
+	}
+	l.mu.Lock()
+	l.requests = append(l.requests, b.String())
+	l.mu.Unlock()
+}
+
+func (l *requestLog) count() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.requests)
+}
+
+func (l *requestLog) containing(s string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, r := range l.requests {
+		if strings.Contains(r, s) {
+			out = append(out, strings.SplitN(r, "\n", 2)[0])
+		}
+	}
+	return out
+}
+
+// seedForms are the fields each seed policy's form is filled with: marker
+// strings that must never leave the browser in the clear.
+var seedForms = map[string]map[string]string{
+	"comoo": {
+		"title": "MARKER-TITLE-7f3a", "targets": "https://www.comoo.be/MARKER-TARGET-19c2",
+		"description": "MARKER-DESCRIPTION-d41e", "reporter.name": "MARKER-NAME-5b80",
+		"reporter.email": "marker-email-77@example.org",
+	},
+	"cocomm": {
+		"title": "MARKER-TITLE-2c9e", "targets": "203.0.113.9", "discovered_at": "2026-11-20T10:30",
+		"description": "MARKER-SAW-a1b2", "expected": "MARKER-EXPECTED-c3d4", "steps": "MARKER-STEPS-e5f6",
+		"impact": "MARKER-IMPACT-0a1b", "reporter.name": "MARKER-NAME-9d8c",
+	},
+}
+
+// TestAReportFiledInTheBrowserArrivesSealed fills each seed policy's form
+// with marker strings, submits it, and checks that the receiver stored
+// ciphertext that GnuPG decrypts to those markers, and that no request the
+// page made carried any of them.
+func TestAReportFiledInTheBrowserArrivesSealed(t *testing.T) {
+	for seed, fields := range seedForms {
+		t.Run(seed, func(t *testing.T) {
+			v := setUp(t, seed)
+			ctx, requests := browser(t)
+			steps := []chromedp.Action[chromedp.Void]{
+				chromedp.Navigate(v.widgetURL),
+				chromedp.WaitVisible(chromedp.CSS("#sp-targets")),
+			}
+			for name, value := range fields {
+				sel := chromedp.CSS("#sp-" + strings.NewReplacer(".", "-", "_", "-").Replace(name)) // the widget's control ids
+				if name == "discovered_at" {
+					steps = append(steps, chromedp.SetValue(sel, value), dispatchInput(name))
+					continue
+				}
+				steps = append(steps, chromedp.SendKeys(sel, value))
+			}
+			steps = append(steps,
+				chromedp.Click(chromedp.CSS("#sp-policy-accepted")),
+				chromedp.Click(chromedp.CSS(".sp-submit")),
+				chromedp.WaitVisible(chromedp.CSS("[data-sealpost-receipt]")),
+			)
+			if err := doWithin(ctx, 60*time.Second, steps...); err != nil {
+				t.Fatalf("%v; the page shows:\n%s", err, pageText(ctx))
+			}
+			id, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("[data-sealpost-receipt]"), "data-report-id"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("[data-sealpost-receipt]"), "data-sha256"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := v.store.Get(id.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.SHA256 != sum.Value {
+				t.Errorf("receipt sha256 %s, stored %s", sum.Value, st.SHA256)
+			}
+
+			r := gpgReport(t, v.secret, st.Path)
+			got := map[string]string{
+				"title": r.Title, "targets": strings.Join(r.Targets, "\n"), "description": r.Description,
+				"expected": r.Expected, "steps": r.Steps, "impact": r.Impact,
+				"reporter.name": r.Reporter.Name, "reporter.email": r.Reporter.Email,
+			}
+			if r.DiscoveredAt != nil {
+				got["discovered_at"] = r.DiscoveredAt.In(time.Local).Format("2006-01-02T15:04")
+			}
+			for name, want := range fields {
+				if got[name] != want {
+					t.Errorf("%s: decrypted %q, typed %q", name, got[name], want)
+				}
+			}
+
+			if len(requests.containing("POST http")) == 0 || len(requests.containing("/reports")) == 0 {
+				t.Fatal("no request to the receiver was captured")
+			}
+			t.Logf("report %s; %d requests captured", id.Value, requests.count())
+			for name, value := range fields {
+				if name == "discovered_at" {
+					continue
+				}
+				if got := requests.containing(value); len(got) > 0 {
+					t.Errorf("plaintext %q left the browser in %v", value, got)
+				}
+			}
+		})
+	}
+}
+
+// dispatchInput fires an input event on a field, as typing does.
+func dispatchInput(name string) chromedp.Action[chromedp.Void] {
+	js := `document.getElementsByName("` + name + `")[0].dispatchEvent(new Event("input", {bubbles: true}))`
+	eval := chromedp.Evaluate[bool](js)
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := eval(ctx, t)
+		return chromedp.Void{}, err
+	}
+}
+
+// gpgReport decrypts a stored report with GnuPG and returns its report.json.
+func gpgReport(t *testing.T, secret []byte, path string) *report.Report {
+	home, err := os.MkdirTemp("", "gpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { exec.Command("gpgconf", "--homedir", home, "--kill", "all").Run(); os.RemoveAll(home) })
+	keyFile := filepath.Join(home, "secret.asc")
+	os.WriteFile(keyFile, secret, 0o600)
+	if out, err := exec.Command("gpg", "--batch", "--homedir", home, "--import", keyFile).CombinedOutput(); err != nil {
+		t.Fatalf("gpg --import: %v\n%s", err, out)
+	}
+	plain, err := exec.Command("gpg", "--batch", "--homedir", home, "--decrypt", path).Output()
+	if err != nil {
+		t.Fatalf("gpg --decrypt: %v", err)
+	}
+	ent, err := message.Read(bytes.NewReader(plain))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mr := ent.MultipartReader()
+	for {
+		p, err := mr.NextPart()
+		if err != nil {
+			t.Fatalf("no report.json in the decrypted message: %v", err)
+		}
+		if mt, _, _ := p.Header.ContentType(); mt == "application/json" {
+			r, err := report.Parse(p.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+	}
+}
+
+// doWithin runs steps with a time limit of their own (the browser lives on).
+func doWithin(ctx context.Context, d time.Duration, steps ...chromedp.Action[chromedp.Void]) error {
+	if err := chromedp.Do(ctx); err != nil { // start the browser on the long-lived context
+		return err
+	}
+	sctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	for i, s := range steps {
+		if err := chromedp.Do(sctx, s); err != nil {
+			return fmt.Errorf("step %d of %d: %w", i+1, len(steps), err)
+		}
+	}
+	return nil
+}
+
+// pageText is what the page shows, for failure messages.
+func pageText(ctx context.Context) string {
+	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+	if err != nil {
+		return err.Error()
+	}
+	return text
+}

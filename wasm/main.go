@@ -1,0 +1,52 @@
+//go:build !(js && wasm)
+
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/sealpost/sealpost/widget"
+)
+
+func main() {
+	out := flag.String("out", "dist/widget", "`folder` to write the static site into")
+	prefix := flag.String("prefix", "", "URL path `prefix` the site is served under, e.g. /sealpost")
+	flag.Parse()
+	routes()
+	if err := generate(*out, *prefix); err != nil {
+		fmt.Fprintf(os.Stderr, "wasm: error: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func generate(out, prefix string) error {
+	h := &app.Handler{
+		Name:        "Sealpost",
+		ShortName:   "Sealpost",
+		Title:       "Report a security vulnerability",
+		Description: "An encrypted vulnerability report form",
+		// Local icons: the default points at a third-party host.
+		Icon:   app.Icon{Default: "/web/icon.svg", SVG: "/web/icon.svg"},
+		Styles: []string{"/web/sealpost.css"},
+	}
+	if prefix != "" {
+		h.Resources = app.PrefixedLocation(prefix)
+	}
+	if err := os.MkdirAll(filepath.Join(out, "web"), 0o755); err != nil {
+		return err
+	}
+	if err := app.GenerateStaticWebsite(out, h); err != nil {
+		return err
+	}
+	for name, data := range map[string][]byte{"sealpost.css": widget.CSS, "icon.svg": widget.Icon} {
+		if err := os.WriteFile(filepath.Join(out, "web", name), data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}

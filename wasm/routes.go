@@ -1,0 +1,20 @@
+// Command wasm is the widget's browser program and, run natively, the
+// generator of the static site that serves it.
+//
+// In the browser (GOOS=js GOARCH=wasm) it starts the go-app engine on the
+// widget's page. Natively it writes the site: the page with the form
+// prerendered, go-app's loader scripts, the stylesheet and the icon; app.wasm
+// is built separately into its web/ folder (make build does both). The two
+// builds share only the routes: the native side (go-app's Handler, an HTTP
+// server) stays out of the wasm.
+package main
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/sealpost/sealpost/widget"
+)
+
+func routes() {
+	app.Route("/", func() app.Composer { return &widget.App{} })
+}

@@ -1,0 +1,14 @@
+package widget
+
+import _ "embed"
+
+// CSS is the widget's stylesheet: a clean default theme with dark mode,
+// coloured through CSS custom properties a vendor may override.
+//
+//go:embed sealpost.css
+var CSS []byte
+
+// Icon is the widget's icon, served locally (no third-party request).
+//
+//go:embed icon.svg
+var Icon []byte
