@@ -43,8 +43,8 @@ func generate(out, prefix string) error {
 	if err := app.GenerateStaticWebsite(out, h); err != nil {
 		return err
 	}
-	for name, data := range map[string][]byte{"sealpost.css": widget.CSS, "icon.svg": widget.Icon} {
-		if err := os.WriteFile(filepath.Join(out, "web", name), data, 0o644); err != nil {
+	for name, data := range map[string][]byte{"web/sealpost.css": widget.CSS, "web/icon.svg": widget.Icon, "sealpost.js": widget.Loader} {
+		if err := os.WriteFile(filepath.Join(out, name), data, 0o644); err != nil {
 			return err
 		}
 	}

@@ -15,6 +15,9 @@ import (
 	"github.com/sealpost/sealpost/widget"
 )
 
+// host is the embedding page; set by the browser program, nil natively.
+var host widget.Host
+
 func routes() {
-	app.Route("/", func() app.Composer { return &widget.App{} })
+	app.Route("/", func() app.Composer { return &widget.App{Host: host} })
 }

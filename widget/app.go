@@ -21,6 +21,9 @@ import (
 type App struct {
 	app.Compo
 
+	// Host is told when a report is submitted; nil means nobody.
+	Host Host
+
 	form    *Form
 	loading bool
 	err     string
@@ -97,6 +100,7 @@ func (a *App) OnNav(ctx app.Context) {
 			f := NewForm(v.Config, "")
 			f.Lang = v.Config.Language(lang...)
 			f.Key, f.KeyErr = v.Key, v.KeyErr
+			f.Host = a.Host
 			if v.Key != nil {
 				f.Submitter = &CoreSubmitter{Config: v.Config, Keys: []*pgpkey.Key{v.Key},
 					Client: &deliver.Client{Endpoint: v.Config.Endpoint.URL, Format: v.Config.Format()}}

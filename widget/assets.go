@@ -12,3 +12,8 @@ var CSS []byte
 //
 //go:embed icon.svg
 var Icon []byte
+
+// Loader is sealpost.js, the script tag a vendor adds to its page.
+//
+//go:embed sealpost.js
+var Loader []byte

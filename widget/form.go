@@ -28,6 +28,8 @@ type Form struct {
 	Submitter Submitter
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Host is told when the report is submitted; nil means nobody.
+	Host Host
 
 	values   Values
 	problems map[string]report.Problem
@@ -142,6 +144,9 @@ func (f *Form) onSubmit(ctx app.Context, e app.Event) {
 				return
 			}
 			f.summary = summary
+			if f.Host != nil {
+				f.Host.Submitted(summary.ReportID, summary.SHA256)
+			}
 		})
 	})
 }

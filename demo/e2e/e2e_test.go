@@ -20,7 +20,9 @@ import (
 	"testing"
 	"time"
 
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/emersion/go-message"
 
@@ -84,7 +86,9 @@ func setUp(t *testing.T, seed string) *vendorSetup {
 	if err != nil {
 		t.Fatal(err)
 	}
-	receiver := httptest.NewServer(server.New(server.Config{AllowedOrigins: []string{widgetOrigin}, RatePerMinute: -1}, store, nil))
+	// The widget runs in its own origin when opened directly, and in an
+	// opaque one ("null") when sealpost.js embeds it in a sandboxed frame.
+	receiver := httptest.NewServer(server.New(server.Config{AllowedOrigins: []string{widgetOrigin, "null"}, RatePerMinute: -1}, store, nil))
 	t.Cleanup(receiver.Close)
 
 	cfg, err := config.LoadFile("../../core/config/examples/" + seed + ".json")
@@ -96,7 +100,12 @@ func setUp(t *testing.T, seed string) *vendorSetup {
 	cfgJSON, _ := json.Marshal(cfg)
 
 	files := http.FileServer(http.Dir(site))
+	csp := "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' " + receiver.URL +
+		"; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'"
 	widget.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The sandboxed frame fetches its own files from origin "null".
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		w.Header().Set("Content-Security-Policy", csp)
 		if r.URL.Path == "/config.json" {
 			w.Header().Set("Content-Type", "application/json")
 			w.Write(cfgJSON)
@@ -136,12 +145,7 @@ func browser(t *testing.T) (context.Context, *requestLog) {
 	ctx, cancel3 := context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(cancel3)
 	log := &requestLog{}
-	err := chromedp.Listen(ctx, func(ev any) {
-		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
-			log.add(e.Request)
-		}
-	})
-	if err != nil {
+	if err := chromedp.Listen(ctx, log.listen); err != nil {
 		t.Fatal(err)
 	}
 	return ctx, log
@@ -164,6 +168,12 @@ func (l *requestLog) add(r *network.Request) {
 	l.mu.Lock()
 	l.requests = append(l.requests, b.String())
 	l.mu.Unlock()
+}
+
+func (l *requestLog) listen(ev any) {
+	if e, ok := ev.(*network.EventRequestWillBeSent); ok {
+		l.add(e.Request)
+	}
 }
 
 func (l *requestLog) count() int {
@@ -208,6 +218,7 @@ func TestAReportFiledInTheBrowserArrivesSealed(t *testing.T) {
 		t.Run(seed, func(t *testing.T) {
 			v := setUp(t, seed)
 			ctx, requests := browser(t)
+			console := watchConsole(t, ctx)
 			steps := []chromedp.Action[chromedp.Void]{
 				chromedp.Navigate(v.widgetURL),
 				chromedp.WaitVisible(chromedp.CSS("#sp-targets")),
@@ -263,6 +274,13 @@ func TestAReportFiledInTheBrowserArrivesSealed(t *testing.T) {
 				t.Fatal("no request to the receiver was captured")
 			}
 			t.Logf("report %s; %d requests captured", id.Value, requests.count())
+			// The page ran under its strict CSP (no inline script, no eval;
+			// wasm-unsafe-eval only) without a violation.
+			for _, line := range console.all() {
+				if strings.Contains(line, "Content Security Policy") {
+					t.Errorf("CSP violation: %s", line)
+				}
+			}
 			for name, value := range fields {
 				if name == "discovered_at" {
 					continue
@@ -343,4 +361,46 @@ func pageText(ctx context.Context) string {
 		return err.Error()
 	}
 	return text
+}
+
+// consoleLog collects what a page logs: console messages, exceptions and
+// browser log entries (CSP violations among them).
+type consoleLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (c *consoleLog) add(s string) {
+	c.mu.Lock()
+	c.lines = append(c.lines, s)
+	c.mu.Unlock()
+}
+
+func (c *consoleLog) all() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.lines...)
+}
+
+func watchConsole(t *testing.T, ctx context.Context) *consoleLog {
+	c := &consoleLog{}
+	if err := chromedp.Listen(ctx, c.listen); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func (c *consoleLog) listen(ev any) {
+	switch e := ev.(type) {
+	case *cdplog.EventEntryAdded:
+		c.add(string(e.Entry.Source) + ": " + e.Entry.Text)
+	case *runtime.EventExceptionThrown:
+		c.add("exception: " + e.ExceptionDetails.Text)
+	case *runtime.EventConsoleAPICalled:
+		var parts []string
+		for _, a := range e.Args {
+			parts = append(parts, string(a.Value))
+		}
+		c.add("console." + string(e.Type) + ": " + strings.Join(parts, " "))
+	}
 }

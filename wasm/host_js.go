@@ -1,0 +1,32 @@
+//go:build js && wasm
+
+package main
+
+import "github.com/maxence-charriere/go-app/v10/pkg/app"
+
+// parentHost posts the widget's plaintext-free messages to the page that
+// embeds its frame; sealpost.js checks and relays them.
+type parentHost struct{}
+
+func (parentHost) post(msg map[string]any) {
+	parent := app.Window().Get("parent")
+	if parent.Truthy() && !parent.Equal(app.Window().JSValue()) {
+		msg["sealpost"] = 1
+		parent.Call("postMessage", msg, "*")
+	}
+}
+
+// watchHeight tells the embedding page the document's height whenever it
+// changes, so that sealpost.js can size the frame without scroll bars.
+func (h parentHost) watchHeight() {
+	root := app.Window().Get("document").Get("documentElement")
+	resized := app.FuncOf(func(app.Value, []app.Value) any {
+		h.post(map[string]any{"type": "height", "height": root.Get("scrollHeight").Int()})
+		return nil
+	})
+	app.Window().Get("ResizeObserver").New(resized).Call("observe", root)
+}
+
+func (h parentHost) Submitted(id, sha256 string) {
+	h.post(map[string]any{"type": "submitted", "id": id, "sha256": sha256})
+}

@@ -1,0 +1,59 @@
+// Sealpost loader: one script tag on a vendor's page.
+//
+//   <script src="https://widget.example.com/sealpost.js"
+//           data-config="https://www.example.com/sealpost/config.json" async></script>
+//
+// It puts the form, in a sandboxed iframe (an opaque origin: the host page
+// cannot read what the researcher types), where the tag stands or into the
+// element whose id data-target names. Only bounded, plaintext-free messages
+// cross from the frame: its height, and "submitted" (report id and sha256),
+// re-emitted on the host element as the DOM event "sealpost:submitted".
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script) {
+    console.error("sealpost: load sealpost.js with a plain <script src> tag: it needs document.currentScript");
+    return;
+  }
+  if (!script.dataset.config) {
+    console.error("sealpost: add data-config=\"URL of your config.json\" to the sealpost.js script tag");
+    return;
+  }
+  var base = new URL(".", script.src);
+  var configURL = new URL(script.dataset.config, document.baseURI).href;
+  var host = document.createElement("div");
+  host.className = "sealpost-host";
+  var target = script.dataset.target && document.getElementById(script.dataset.target);
+  if (script.dataset.target && !target) {
+    console.error("sealpost: data-target names no element: #" + script.dataset.target);
+    return;
+  }
+  if (target) {
+    target.appendChild(host);
+  } else {
+    script.parentNode.insertBefore(host, script);
+  }
+  var frame = document.createElement("iframe");
+  frame.src = new URL("?config=" + encodeURIComponent(configURL), base).href;
+  frame.title = script.dataset.title || "Security vulnerability report form";
+  // No allow-same-origin: the form runs in an opaque origin, out of the
+  // host page's reach even when both are served from one site.
+  frame.setAttribute("sandbox", "allow-scripts allow-forms allow-downloads allow-popups allow-popups-to-escape-sandbox");
+  frame.setAttribute("referrerpolicy", "no-referrer");
+  frame.style.width = "100%";
+  frame.style.border = "0";
+  frame.style.minHeight = "40rem";
+  host.appendChild(frame);
+
+  window.addEventListener("message", function (e) {
+    if (e.source !== frame.contentWindow) return;
+    var d = e.data;
+    if (!d || typeof d !== "object" || d.sealpost !== 1) return;
+    if (d.type === "height" && typeof d.height === "number" && d.height > 0 && d.height < 100000) {
+      frame.style.height = Math.ceil(d.height) + "px";
+    } else if (d.type === "submitted" && typeof d.id === "string" && /^[A-Za-z0-9_-]{1,100}$/.test(d.id) &&
+               typeof d.sha256 === "string" && /^[0-9a-f]{64}$/.test(d.sha256)) {
+      host.dispatchEvent(new CustomEvent("sealpost:submitted", {bubbles: true, detail: {id: d.id, sha256: d.sha256}}));
+    }
+  });
+})();
