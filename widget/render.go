@@ -114,7 +114,7 @@ func (f *Form) renderForm() app.UI {
 			)
 		}),
 		f.renderCheckbox("policy_accepted", text(lang, "accept", org)),
-		app.Button().Type("submit").Class("sp-submit").Disabled(f.sending || f.Key == nil).Text(submit),
+		app.Button().Type("submit").ID("sp-submit").Class("sp-submit").Disabled(f.sending || f.Key == nil).Text(submit),
 		app.If(f.failure != "", func() app.UI {
 			return app.Div().Class("sp-alert").Role("alert").Body(
 				app.Strong().Text(text(lang, "failed", org)), app.P().Text(f.failure))
