@@ -31,6 +31,7 @@ build:
 	@if command -v gzip >/dev/null; then gzip -9 -k -f dist/widget/web/app.wasm; fi
 	@if command -v brotli >/dev/null; then brotli -q 11 -k -f dist/widget/web/app.wasm; fi
 	@ls -l dist/widget/web/app.wasm* | awk '{print "built " $$9 ": " $$5 " bytes"}'
+	@echo "sealpost.js integrity: sha384-$$(openssl dgst -sha384 -binary dist/widget/sealpost.js | openssl base64 -A)"
 
 deps:
 	@bash .ci/deps

@@ -102,10 +102,15 @@ func (f *Form) renderForm() app.UI {
 	if f.sending {
 		submit = text(lang, "sealing", org)
 	}
+	// The alert's container is always there, so that the form's children
+	// keep their places: go-app replaces, not moves, elements whose index
+	// changes, and a replaced control would lose the focus.
 	return app.Form().Class("sp-form").NoValidate(true).OnSubmit(f.onSubmit).Body(
-		app.If(len(f.problems) > 0, func() app.UI {
-			return app.P().Class("sp-alert").Role("alert").Text(text(lang, "fix", org))
-		}),
+		app.Div().Class("sp-alert-slot").Body(
+			app.If(len(f.problems) > 0, func() app.UI {
+				return app.P().Class("sp-alert").Role("alert").Text(text(lang, "fix", org))
+			}),
+		),
 		app.Range(controls).Slice(func(i int) app.UI { return controls[i] }),
 		app.If(len(idControls) > 0, func() app.UI {
 			return app.FieldSet().Body(

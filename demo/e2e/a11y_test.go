@@ -42,7 +42,7 @@ func TestAxeFindsNoSeriousViolations(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("empty form")
-	if err := doWithin(ctx, 30*time.Second, chromedp.Click(chromedp.CSS("#sp-submit")), chromedp.WaitVisible(chromedp.CSS("#sp-targets-error"))); err != nil {
+	if err := doWithin(ctx, 30*time.Second, click(chromedp.CSS("#sp-submit")), chromedp.WaitVisible(chromedp.CSS("#sp-targets-error"))); err != nil {
 		t.Fatal(err)
 	}
 	check("error state")

@@ -232,8 +232,8 @@ func TestAReportFiledInTheBrowserArrivesSealed(t *testing.T) {
 				steps = append(steps, chromedp.SendKeys(sel, value))
 			}
 			steps = append(steps,
-				chromedp.Click(chromedp.CSS("#sp-policy-accepted")),
-				chromedp.Click(chromedp.CSS(".sp-submit")),
+				click(chromedp.CSS("#sp-policy-accepted")),
+				click(chromedp.CSS(".sp-submit")),
 				chromedp.WaitVisible(chromedp.CSS("[data-sealpost-receipt]")),
 			)
 			if err := doWithin(ctx, 60*time.Second, steps...); err != nil {
@@ -402,5 +402,20 @@ func (c *consoleLog) listen(ev any) {
 			parts = append(parts, string(a.Value))
 		}
 		c.add("console." + string(e.Type) + ": " + strings.Join(parts, " "))
+	}
+}
+
+// click clicks an element, trying again when the page replaced it between
+// finding and clicking (go-app re-renders as the form's state changes).
+func click(sel chromedp.CSS) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		var err error
+		for range 5 {
+			if _, err = chromedp.Click(sel)(ctx, t); err == nil || !strings.Contains(err.Error(), "Could not find node") {
+				return chromedp.Void{}, err
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		return chromedp.Void{}, err
 	}
 }

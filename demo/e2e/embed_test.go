@@ -72,8 +72,8 @@ func TestTheHostPageCannotReadTheForm(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#sp-targets")),
 		chromedp.SendKeys(chromedp.CSS("#sp-targets"), "https://www.comoo.be/"+marker),
 		chromedp.SendKeys(chromedp.CSS("#sp-description"), marker),
-		chromedp.Click(chromedp.CSS("#sp-policy-accepted")),
-		chromedp.Click(chromedp.CSS(".sp-submit")),
+		click(chromedp.CSS("#sp-policy-accepted")),
+		click(chromedp.CSS(".sp-submit")),
 		chromedp.WaitVisible(chromedp.CSS("[data-sealpost-receipt]")),
 	)
 	if err != nil {

@@ -37,7 +37,7 @@ func TestTypedMarkupNeverRuns(t *testing.T) {
 	}
 	steps = append(steps,
 		chromedp.SendKeys(chromedp.CSS("#sp-targets"), payload), // not a target: an error that quotes the field
-		chromedp.Click(chromedp.CSS(".sp-submit")),
+		click(chromedp.CSS(".sp-submit")),
 		chromedp.WaitVisible(chromedp.CSS("#sp-targets-error")),
 	)
 	if err := doWithin(ctx, 60*time.Second, steps...); err != nil {
@@ -51,9 +51,9 @@ func TestTypedMarkupNeverRuns(t *testing.T) {
 			_, err := chromedp.Evaluate[bool](js)(ctx2, tg)
 			return chromedp.Void{}, err
 		},
-		chromedp.Click(chromedp.CSS("#sp-policy-accepted")),
+		click(chromedp.CSS("#sp-policy-accepted")),
 		chromedp.WaitVisible(chromedp.CSS(".sp-submit")),
-		chromedp.Click(chromedp.CSS(".sp-submit")),
+		click(chromedp.CSS(".sp-submit")),
 		chromedp.WaitVisible(chromedp.CSS("[data-sealpost-receipt]")),
 	)
 	if err != nil {

@@ -57,16 +57,16 @@ func TestScreenshots(t *testing.T) {
 	t.Run("errors", func(t *testing.T) {
 		shoot(t, "errors.png", 1280, 900, false,
 			chromedp.SendKeys(chromedp.CSS("#sp-targets"), "the login page"),
-			chromedp.Click(chromedp.CSS(".sp-submit")),
+			click(chromedp.CSS(".sp-submit")),
 			chromedp.WaitVisible(chromedp.CSS("#sp-targets-error")))
 	})
 	t.Run("receipt", func(t *testing.T) {
 		shoot(t, "receipt.png", 1280, 900, false,
 			chromedp.SendKeys(chromedp.CSS("#sp-targets"), "https://www.comoo.be/account"),
 			chromedp.SendKeys(chromedp.CSS("#sp-description"), "The account page shows another customer's data."),
-			chromedp.Click(chromedp.CSS("#sp-policy-accepted")),
+			click(chromedp.CSS("#sp-policy-accepted")),
 			chromedp.WaitVisible(chromedp.CSS(".sp-submit")),
-			chromedp.Click(chromedp.CSS(".sp-submit")),
+			click(chromedp.CSS(".sp-submit")),
 			chromedp.WaitVisible(chromedp.CSS("[data-sealpost-receipt]")))
 	})
 }
