@@ -127,6 +127,9 @@ func (f *Form) renderForm() app.UI {
 	)
 }
 
+// renderField draws one control. Controls hold what is typed in the DOM
+// and report it through their input events; the form never writes values
+// back, so a re-render can never overwrite keys typed in the meantime.
 func (f *Form) renderField(fl Field) app.UI {
 	id, lang := controlID(fl.Name), f.Lang
 	labelText := report.FieldLabel(lang, fl.Name)
@@ -138,17 +141,16 @@ func (f *Form) renderField(fl Field) app.UI {
 	if invalid {
 		describedBy = errorID(fl.Name)
 	}
-	value := f.values[fl.Name]
 	var control app.UI
 	switch fl.Kind {
 	case "textarea", "targets":
 		control = app.Textarea().ID(id).Name(fl.Name).Rows(map[bool]int{true: 3, false: 6}[fl.Kind == "targets"]).
 			Attr("required", when(fl.Required)).Aria("invalid", when(invalid)).Aria("describedby", describedBy).
-			OnInput(f.onInput(fl.Name)).Text(value)
+			OnInput(f.onInput(fl.Name))
 	case "select":
 		options := []app.UI{app.Option().Value("").Text("—")}
 		for _, c := range report.Categories {
-			options = append(options, app.Option().Value(c).Selected(value == c).Text(c))
+			options = append(options, app.Option().Value(c).Text(c))
 		}
 		control = app.Select().ID(id).Name(fl.Name).Attr("required", when(fl.Required)).Aria("invalid", when(invalid)).
 			Aria("describedby", describedBy).OnChange(f.onInput(fl.Name)).Body(options...)
@@ -157,7 +159,7 @@ func (f *Form) renderField(fl Field) app.UI {
 		if typ == "" {
 			typ = "text"
 		}
-		control = app.Input().Type(typ).ID(id).Name(fl.Name).Value(value).Attr("required", when(fl.Required)).
+		control = app.Input().Type(typ).ID(id).Name(fl.Name).Attr("required", when(fl.Required)).
 			Aria("invalid", when(invalid)).Aria("describedby", describedBy).OnInput(f.onInput(fl.Name))
 	}
 	return app.Div().Class("sp-field").Body(
@@ -179,7 +181,7 @@ func (f *Form) renderCheckbox(field, label string) app.UI {
 		describedBy = errorID(field)
 	}
 	return app.Div().Class("sp-field sp-check").Body(
-		app.Input().Type("checkbox").ID(id).Name(field).Value("true").Attr("checked", when(f.values[field] == "true")).
+		app.Input().Type("checkbox").ID(id).Name(field).Value("true").
 			Aria("invalid", when(invalid)).Aria("describedby", describedBy).OnChange(f.onCheck(field)),
 		app.Label().For(id).Text(label),
 		app.If(invalid, func() app.UI { return app.P().ID(errorID(field)).Class("sp-error").Text(problem.Message) }),
