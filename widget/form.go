@@ -31,6 +31,7 @@ type Form struct {
 	// Host is told when the report is submitted; nil means nobody.
 	Host Host
 
+	ready    bool
 	values   Values
 	problems map[string]report.Problem
 	sending  bool
@@ -41,6 +42,13 @@ type Form struct {
 // NewForm returns the form for a vendor's config in lang.
 func NewForm(cfg *config.Config, lang string) *Form {
 	return &Form{Config: cfg, Lang: cfg.Language(lang)}
+}
+
+// OnMount marks the form ready (data-ready on its root): its controls are
+// in the page with their handlers, so what is typed from now on is seen.
+func (f *Form) OnMount(ctx app.Context) {
+	f.ready = true
+	ctx.Update()
 }
 
 func (f *Form) now() time.Time {

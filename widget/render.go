@@ -14,7 +14,7 @@ import (
 func (f *Form) Render() app.UI {
 	cfg, lang := f.Config, f.Lang
 	org := cfg.Org.Name
-	return app.Div().Class("sealpost").Lang(lang).Body(
+	return app.Div().Class("sealpost").Lang(lang).DataSet("ready", when(f.ready)).Body(
 		app.H1().Text(text(lang, "heading", org)),
 		app.If(cfg.Org.PolicySummary != "", func() app.UI { return app.P().Class("sp-summary").Text(cfg.Org.PolicySummary) }),
 		app.P().Class("sp-encrypted").Text(text(lang, "encrypted", org)),

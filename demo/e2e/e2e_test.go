@@ -221,7 +221,7 @@ func TestAReportFiledInTheBrowserArrivesSealed(t *testing.T) {
 			console := watchConsole(t, ctx)
 			steps := []chromedp.Action[chromedp.Void]{
 				chromedp.Navigate(v.widgetURL),
-				chromedp.WaitVisible(chromedp.CSS("#sp-targets")),
+				chromedp.WaitVisible(chromedp.CSS(".sealpost[data-ready] #sp-targets")),
 			}
 			for name, value := range fields {
 				sel := chromedp.CSS("#sp-" + strings.NewReplacer(".", "-", "_", "-").Replace(name)) // the widget's control ids
