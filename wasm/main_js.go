@@ -2,10 +2,15 @@
 
 package main
 
-import "github.com/maxence-charriere/go-app/v10/pkg/app"
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/sealpost/sealpost/widget"
+)
 
 func main() {
 	shimStorage()
+	widget.FilesFrom = filesFrom
 	h := parentHost{}
 	h.watchHeight()
 	host = h

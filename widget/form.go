@@ -3,6 +3,7 @@ package widget
 import (
 	"context"
 	"errors"
+	"io"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -32,6 +33,8 @@ type Form struct {
 	Host Host
 
 	ready    bool
+	files    []chosen
+	hashing  bool
 	values   Values
 	problems map[string]report.Problem
 	sending  bool
@@ -73,7 +76,7 @@ func (f *Form) set(field, value string) {
 // validate checks the report the values make, keeping one problem per
 // field, and reports whether it is valid.
 func (f *Form) validate() bool {
-	r := f.values.Report(f.Lang, time.Local, f.now())
+	r := f.report()
 	err := report.Validate(r, report.Options{Rules: f.Config.Rules(), Language: f.Lang, Labels: f.Config.Labels(f.Lang), Now: f.Now})
 	f.problems = map[string]report.Problem{}
 	var verr *report.ValidationError
@@ -112,6 +115,38 @@ func (f *Form) firstProblem() string {
 	return ""
 }
 
+// report is the report the form's values and files make.
+func (f *Form) report() *report.Report {
+	r := f.values.Report(f.Lang, time.Local, f.now())
+	for _, c := range f.files {
+		r.Attachments = append(r.Attachments, c.meta)
+	}
+	return r
+}
+
+// onFiles takes the files chosen in the picker and hashes them, off the
+// UI's path, showing each one's size and SHA-256 when done.
+func (f *Form) onFiles(ctx app.Context, e app.Event) {
+	if FilesFrom == nil {
+		return
+	}
+	picked := FilesFrom(ctx.JSSrc().Get("files"))
+	f.hashing = true
+	ctx.Async(func() {
+		var done []chosen
+		for _, file := range picked {
+			done = append(done, describe(file))
+		}
+		ctx.Dispatch(func(ctx app.Context) {
+			f.files = append(f.files, done...)
+			f.hashing = false
+			if _, shown := f.problems["attachments"]; shown {
+				f.validate()
+			}
+		})
+	})
+}
+
 func (f *Form) onInput(field string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		f.set(field, ctx.JSSrc().Get("value").String())
@@ -130,7 +165,7 @@ func (f *Form) onCheck(field string) app.EventHandler {
 
 func (f *Form) onSubmit(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	if f.sending || f.Submitter == nil || f.Key == nil {
+	if f.sending || f.hashing || f.Submitter == nil || f.Key == nil {
 		return
 	}
 	if !f.validate() {
@@ -141,10 +176,14 @@ func (f *Form) onSubmit(ctx app.Context, e app.Event) {
 		}
 		return
 	}
-	r := f.values.Report(f.Lang, time.Local, f.now())
+	r := f.report()
+	var bodies []io.Reader
+	for _, c := range f.files {
+		bodies = append(bodies, c.file.Open())
+	}
 	f.sending, f.failure = true, ""
 	ctx.Async(func() {
-		summary, err := f.Submitter.Submit(context.Background(), r)
+		summary, err := f.Submitter.Submit(context.Background(), r, bodies)
 		ctx.Dispatch(func(ctx app.Context) {
 			f.sending = false
 			if err != nil {

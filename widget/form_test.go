@@ -58,7 +58,10 @@ func TestTheFormFollowsTheVendorsConfig(t *testing.T) {
 			t.Errorf("the form lacks %q", want)
 		}
 	}
-	if strings.Contains(page, `name="attachments"`) || strings.Contains(page, `aria-invalid`) || strings.Contains(page, `required="false"`) {
+	if !strings.Contains(page, `name="attachments"`) || !strings.Contains(page, `Hoogstens 5 bestanden, 104.9 MB per bestand, 209.7 MB in totaal.`) {
+		t.Error("no attachment picker with its limits")
+	}
+	if strings.Contains(page, `aria-invalid`) || strings.Contains(page, `required="false"`) {
 		t.Error("unexpected control or error state")
 	}
 }
@@ -164,7 +167,7 @@ func TestASubmittedReportArrivesSealed(t *testing.T) {
 	if !f.validate() {
 		t.Fatalf("problems %v", f.problems)
 	}
-	summary, err := f.Submitter.Submit(context.Background(), f.values.Report(f.Lang, time.UTC, now))
+	summary, err := f.Submitter.Submit(context.Background(), f.values.Report(f.Lang, time.UTC, now), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package widget
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -112,6 +114,7 @@ func (f *Form) renderForm() app.UI {
 			}),
 		),
 		app.Range(controls).Slice(func(i int) app.UI { return controls[i] }),
+		app.If(f.Config.Attachments.MaxCount > 0, f.renderFiles),
 		app.If(len(idControls) > 0, func() app.UI {
 			return app.FieldSet().Body(
 				app.Legend().Text(text(lang, "identity", org)),
@@ -206,4 +209,38 @@ func when(cond bool) string {
 		return "true"
 	}
 	return ""
+}
+
+// renderFiles is the attachment picker: the limits before choosing, then
+// each chosen file with its size and SHA-256.
+func (f *Form) renderFiles() app.UI {
+	lang, a := f.Lang, f.Config.Attachments
+	limits := strings.NewReplacer("{n}", strconv.Itoa(a.MaxCount), "{each}", report.FormatBytes(a.MaxFileBytes),
+		"{total}", report.FormatBytes(max(a.MaxTotalBytes, a.MaxFileBytes))).Replace(text(lang, "files_limits", ""))
+	problem, invalid := f.problems["attachments"]
+	describedBy := "sp-attachments-hint"
+	if invalid {
+		describedBy += " " + errorID("attachments")
+	}
+	return app.Div().Class("sp-field").Body(
+		app.Label().For("sp-attachments").Text(report.FieldLabel(lang, "attachments")),
+		app.P().ID("sp-attachments-hint").Class("sp-hint").Text(limits),
+		app.Input().Type("file").ID("sp-attachments").Name("attachments").Multiple(true).
+			Attr("accept", strings.Join(a.Types, ",")).Aria("invalid", when(invalid)).Aria("describedby", describedBy).
+			OnChange(f.onFiles),
+		app.Ul().Class("sp-files").Body(
+			app.Range(f.files).Slice(func(i int) app.UI {
+				c := f.files[i]
+				if c.err != "" {
+					return app.Li().Class("sp-error").Text(c.meta.Name + ": " + c.err)
+				}
+				return app.Li().Body(
+					app.Text(c.meta.Name+" ("+report.FormatBytes(c.meta.Size)+") "),
+					app.Code().Class("sp-sha").Text("SHA-256 "+c.meta.SHA256),
+				)
+			}),
+			app.If(f.hashing, func() app.UI { return app.Li().Class("sp-hint").Text(text(lang, "files_reading", "")) }),
+		),
+		app.If(invalid, func() app.UI { return app.P().ID(errorID("attachments")).Class("sp-error").Text(problem.Message) }),
+	)
 }

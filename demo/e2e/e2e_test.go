@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -223,6 +224,17 @@ func TestAReportFiledInTheBrowserArrivesSealed(t *testing.T) {
 				chromedp.Navigate(v.widgetURL),
 				chromedp.WaitVisible(chromedp.CSS(".sealpost[data-ready] #sp-targets")),
 			}
+			// An attachment: marker text amid binary bytes, 300 kB, read by the
+			// browser in chunks and streamed through the sealer.
+			attachment := bytes.Repeat([]byte("ATTACHMENT-MARKER-6d1f\x00\x01\xfe\xff"), 12000)
+			attachmentFile := filepath.Join(t.TempDir(), "screen-recording.webm")
+			if err := os.WriteFile(attachmentFile, attachment, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			steps = append(steps,
+				chromedp.SetUploadFiles(chromedp.CSS("#sp-attachments"), []string{attachmentFile}),
+				chromedp.WaitVisible(chromedp.CSS(".sp-sha")),
+			)
 			for name, value := range fields {
 				sel := chromedp.CSS("#sp-" + strings.NewReplacer(".", "-", "_", "-").Replace(name)) // the widget's control ids
 				if name == "discovered_at" {
@@ -255,7 +267,10 @@ func TestAReportFiledInTheBrowserArrivesSealed(t *testing.T) {
 				t.Errorf("receipt sha256 %s, stored %s", sum.Value, st.SHA256)
 			}
 
-			r := gpgReport(t, v.secret, st.Path)
+			r, files := gpgReport(t, v.secret, st.Path)
+			if len(files) != 1 || !bytes.Equal(files[0], attachment) || len(r.Attachments) != 1 || r.Attachments[0].Name != "screen-recording.webm" {
+				t.Errorf("attachments: %d parts, %+v", len(files), r.Attachments)
+			}
 			got := map[string]string{
 				"title": r.Title, "targets": strings.Join(r.Targets, "\n"), "description": r.Description,
 				"expected": r.Expected, "steps": r.Steps, "impact": r.Impact,
@@ -281,6 +296,9 @@ func TestAReportFiledInTheBrowserArrivesSealed(t *testing.T) {
 					t.Errorf("CSP violation: %s", line)
 				}
 			}
+			if got := requests.containing("ATTACHMENT-MARKER-6d1f"); len(got) > 0 {
+				t.Errorf("attachment bytes left the browser in %v", got)
+			}
 			for name, value := range fields {
 				if name == "discovered_at" {
 					continue
@@ -303,8 +321,9 @@ func dispatchInput(name string) chromedp.Action[chromedp.Void] {
 	}
 }
 
-// gpgReport decrypts a stored report with GnuPG and returns its report.json.
-func gpgReport(t *testing.T, secret []byte, path string) *report.Report {
+// gpgReport decrypts a stored report with GnuPG and returns its report.json
+// and the bytes of its attachment parts.
+func gpgReport(t *testing.T, secret []byte, path string) (*report.Report, [][]byte) {
 	home, err := os.MkdirTemp("", "gpg")
 	if err != nil {
 		t.Fatal(err)
@@ -324,19 +343,33 @@ func gpgReport(t *testing.T, secret []byte, path string) *report.Report {
 		t.Fatal(err)
 	}
 	mr := ent.MultipartReader()
-	for {
+	var r *report.Report
+	var files [][]byte
+	for i := 0; ; i++ {
 		p, err := mr.NextPart()
-		if err != nil {
-			t.Fatalf("no report.json in the decrypted message: %v", err)
+		if err == io.EOF {
+			break
 		}
-		if mt, _, _ := p.Header.ContentType(); mt == "application/json" {
-			r, err := report.Parse(p.Body)
-			if err != nil {
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(p.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case i == 1:
+			if r, err = report.Parse(bytes.NewReader(body)); err != nil {
 				t.Fatal(err)
 			}
-			return r
+		case i > 1:
+			files = append(files, body)
 		}
 	}
+	if r == nil {
+		t.Fatal("no report.json in the decrypted message")
+	}
+	return r, files
 }
 
 // doWithin runs steps with a time limit of their own (the browser lives on).

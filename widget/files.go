@@ -1,0 +1,52 @@
+package widget
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/sealpost/sealpost/core/report"
+)
+
+// File is an attachment the researcher chose. Open returns a new reader of
+// its bytes each time, read in chunks from the browser's File, never held
+// whole in Go memory.
+type File interface {
+	Name() string
+	Type() string
+	Size() int64
+	Open() io.Reader
+}
+
+// FilesFrom turns the value of a file input's "files" property into Files.
+// The browser program (wasm/) sets it; natively there is no file picker.
+var FilesFrom func(fileList app.Value) []File
+
+// chosen is a file and what is known of it: its SHA-256, computed by
+// streaming it once when it is chosen.
+type chosen struct {
+	file File
+	meta report.Attachment
+	err  string
+}
+
+// describe streams f once for its SHA-256.
+func describe(f File) chosen {
+	c := chosen{file: f, meta: report.Attachment{Name: f.Name(), Type: f.Type(), Size: f.Size()}}
+	if c.meta.Type == "" {
+		c.meta.Type = "application/octet-stream"
+	}
+	sum := sha256.New()
+	n, err := io.Copy(sum, f.Open())
+	switch {
+	case err != nil:
+		c.err = err.Error()
+	case n != f.Size():
+		c.err = "the file changed while it was read"
+	default:
+		c.meta.SHA256 = hex.EncodeToString(sum.Sum(nil))
+	}
+	return c
+}
