@@ -40,6 +40,10 @@ type Form struct {
 	sending  bool
 	summary  *deliver.Summary
 	failure  string
+	// sealed and key are the sealed report and its idempotency key, kept
+	// after a failed post: a retry sends exactly the same message.
+	sealed []byte
+	key    string
 }
 
 // NewForm returns the form for a vendor's config in lang.
@@ -183,17 +187,43 @@ func (f *Form) onSubmit(ctx app.Context, e app.Event) {
 	}
 	f.sending, f.failure = true, ""
 	ctx.Async(func() {
-		summary, err := f.Submitter.Submit(context.Background(), r, bodies)
-		ctx.Dispatch(func(ctx app.Context) {
-			f.sending = false
-			if err != nil {
-				f.failure = err.Error()
-				return
-			}
-			f.summary = summary
-			if f.Host != nil {
-				f.Host.Submitted(summary.ReportID, summary.SHA256)
-			}
-		})
+		sealed, err := f.Submitter.Seal(context.Background(), r, bodies)
+		if err != nil {
+			ctx.Dispatch(func(ctx app.Context) { f.sending, f.failure = false, err.Error() })
+			return
+		}
+		key := deliver.NewIdempotencyKey()
+		ctx.Dispatch(func(ctx app.Context) { f.sealed, f.key = sealed, key })
+		f.post(ctx, sealed, key)
+	})
+}
+
+// onRetry posts the kept sealed report again, under the same key.
+func (f *Form) onRetry(ctx app.Context, e app.Event) {
+	if f.sending || f.sealed == nil {
+		return
+	}
+	// The failure block (and this button) stays while retrying: go-app
+	// drops what is dispatched from the context of an element that left the
+	// page.
+	f.sending = true
+	sealed, key := f.sealed, f.key
+	ctx.Async(func() { f.post(ctx, sealed, key) })
+}
+
+// post delivers a sealed report; on failure the sealed report stays, with
+// a retry, a download and an email link (and nothing typed is lost).
+func (f *Form) post(ctx app.Context, sealed []byte, key string) {
+	summary, err := f.Submitter.Post(context.Background(), sealed, key)
+	ctx.Dispatch(func(ctx app.Context) {
+		f.sending = false
+		if err != nil {
+			f.failure = err.Error()
+			return
+		}
+		f.summary, f.sealed, f.failure = summary, nil, ""
+		if f.Host != nil {
+			f.Host.Submitted(summary.ReportID, summary.SHA256)
+		}
 	})
 }

@@ -167,7 +167,11 @@ func TestASubmittedReportArrivesSealed(t *testing.T) {
 	if !f.validate() {
 		t.Fatalf("problems %v", f.problems)
 	}
-	summary, err := f.Submitter.Submit(context.Background(), f.values.Report(f.Lang, time.UTC, now), nil)
+	sealed, err := f.Submitter.Seal(context.Background(), f.values.Report(f.Lang, time.UTC, now), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	summary, err := f.Submitter.Post(context.Background(), sealed, "key-1")
 	if err != nil {
 		t.Fatal(err)
 	}

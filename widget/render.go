@@ -1,6 +1,7 @@
 package widget
 
 import (
+	"encoding/base64"
 	"strconv"
 	"strings"
 	"time"
@@ -123,10 +124,7 @@ func (f *Form) renderForm() app.UI {
 		}),
 		f.renderCheckbox("policy_accepted", text(lang, "accept", org)),
 		app.Button().Type("submit").ID("sp-submit").Class("sp-submit").Disabled(f.sending || f.Key == nil).Text(submit),
-		app.If(f.failure != "", func() app.UI {
-			return app.Div().Class("sp-alert").Role("alert").Body(
-				app.Strong().Text(text(lang, "failed", org)), app.P().Text(f.failure))
-		}),
+		app.If(f.failure != "", f.renderFailure),
 	)
 }
 
@@ -242,5 +240,33 @@ func (f *Form) renderFiles() app.UI {
 			app.If(f.hashing, func() app.UI { return app.Li().Class("sp-hint").Text(text(lang, "files_reading", "")) }),
 		),
 		app.If(invalid, func() app.UI { return app.P().ID(errorID("attachments")).Class("sp-error").Text(problem.Message) }),
+	)
+}
+
+// renderFailure says why sending failed and, when the report is sealed,
+// offers what the reporter can do: retry (same message, same idempotency
+// key), download the .asc, or send it by email.
+func (f *Form) renderFailure() app.UI {
+	lang, org := f.Lang, f.Config.Org.Name
+	if f.sealed == nil {
+		return app.Div().Class("sp-alert").Role("alert").Body(
+			app.Strong().Text(text(lang, "failed", org)), app.P().Text(f.failure))
+	}
+	filename := "sealpost-report-" + f.key[:8] + ".asc"
+	download := "data:application/pgp-encrypted;base64," + base64.StdEncoding.EncodeToString(f.sealed)
+	var mail app.UI = app.Text("")
+	if to := f.Config.Org.SecurityEmail; to != "" {
+		link, _ := deliver.Mailto(to, "Encrypted vulnerability report", f.sealed, filename)
+		mail = app.A().Class("sp-email").Href(link).Text(text(lang, "email", org))
+	}
+	return app.Div().Class("sp-alert sp-failed").Role("alert").Body(
+		app.Strong().Text(text(lang, "failed", org)),
+		app.P().Text(f.failure),
+		app.P().Text(text(lang, "kept", org)),
+		app.Div().Class("sp-actions").Body(
+			app.Button().Type("button").ID("sp-retry").Class("sp-submit").Disabled(f.sending).OnClick(f.onRetry).Text(text(lang, "retry", org)),
+			app.A().ID("sp-download").Href(download).Attr("download", filename).Text(text(lang, "download", org)),
+			mail,
+		),
 	)
 }

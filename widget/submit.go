@@ -16,7 +16,11 @@ import (
 // Submitter seals a validated report and delivers it. Only ciphertext may
 // leave it.
 type Submitter interface {
-	Submit(ctx context.Context, r *report.Report, attachments []io.Reader) (*deliver.Summary, error)
+	// Seal encrypts the report and its attachments' contents.
+	Seal(ctx context.Context, r *report.Report, attachments []io.Reader) ([]byte, error)
+	// Post delivers a sealed report under an idempotency key; posting the
+	// same sealed report again with the same key files it once.
+	Post(ctx context.Context, sealed []byte, key string) (*deliver.Summary, error)
 }
 
 // CoreSubmitter seals with core/seal to the vendor's keys and posts with
@@ -28,17 +32,19 @@ type CoreSubmitter struct {
 	Now    func() time.Time
 }
 
-// Submit seals r with its attachments' contents (armored when the endpoint
-// takes JSON, binary otherwise) and posts it with a fresh idempotency key
-// and the client's retries. The sealed message is held in memory for the
-// post and its retries (streaming the upload is future work).
-func (s *CoreSubmitter) Submit(ctx context.Context, r *report.Report, attachments []io.Reader) (*deliver.Summary, error) {
+// Seal encrypts r with its attachments, armored: the same message serves
+// the post, the .asc download and the email fallback.
+func (s *CoreSubmitter) Seal(ctx context.Context, r *report.Report, attachments []io.Reader) ([]byte, error) {
 	var sealed bytes.Buffer
-	opts := seal.Options{Armor: s.Config.Format() == deliver.FormatJSON, Now: s.Now}
-	if err := seal.Report(&sealed, r, attachments, s.Keys, opts); err != nil {
+	if err := seal.Report(&sealed, r, attachments, s.Keys, seal.Options{Armor: true, Now: s.Now}); err != nil {
 		return nil, err
 	}
-	receipt, err := s.Client.Post(ctx, bytes.NewReader(sealed.Bytes()), int64(sealed.Len()), deliver.NewIdempotencyKey())
+	return sealed.Bytes(), nil
+}
+
+// Post sends the sealed report with the client's retries.
+func (s *CoreSubmitter) Post(ctx context.Context, sealed []byte, key string) (*deliver.Summary, error) {
+	receipt, err := s.Client.Post(ctx, bytes.NewReader(sealed), int64(len(sealed)), key)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,10 @@ import "strings"
 // validation messages come from core/report in the same languages.
 var texts = map[string]map[string]string{
 	"en": {
+		"retry":         "Try again",
+		"download":      "Download the encrypted report (.asc)",
+		"email":         "Send it by email",
+		"kept":          "Your report is encrypted and kept in this page: try again, or download it and send it by email to {org}.",
 		"files_limits":  "Up to {n} files, {each} each, {total} in total. A video of the steps is welcome.",
 		"files_reading": "Reading the files…",
 		"heading":       "Report a security vulnerability to {org}",
@@ -29,6 +33,10 @@ var texts = map[string]map[string]string{
 		"failed":        "Sending failed",
 	},
 	"nl": {
+		"retry":         "Opnieuw proberen",
+		"download":      "Versleutelde melding downloaden (.asc)",
+		"email":         "Per e-mail versturen",
+		"kept":          "Je melding is versleuteld en blijft in deze pagina: probeer opnieuw, of download ze en stuur ze per e-mail naar {org}.",
 		"files_limits":  "Hoogstens {n} bestanden, {each} per bestand, {total} in totaal. Een video van de stappen is welkom.",
 		"files_reading": "De bestanden worden gelezen…",
 		"heading":       "Meld een beveiligingslek aan {org}",
@@ -52,6 +60,10 @@ var texts = map[string]map[string]string{
 		"failed":        "Versturen mislukt",
 	},
 	"fr": {
+		"retry":         "Réessayer",
+		"download":      "Télécharger le rapport chiffré (.asc)",
+		"email":         "L'envoyer par e-mail",
+		"kept":          "Votre rapport est chiffré et conservé dans cette page : réessayez, ou téléchargez-le et envoyez-le par e-mail à {org}.",
 		"files_limits":  "Jusqu'à {n} fichiers, {each} chacun, {total} au total. Une vidéo des étapes est bienvenue.",
 		"files_reading": "Lecture des fichiers…",
 		"heading":       "Signaler une vulnérabilité à {org}",
@@ -75,6 +87,10 @@ var texts = map[string]map[string]string{
 		"failed":        "L'envoi a échoué",
 	},
 	"de": {
+		"retry":         "Erneut versuchen",
+		"download":      "Verschlüsselten Bericht herunterladen (.asc)",
+		"email":         "Per E-Mail senden",
+		"kept":          "Ihr Bericht ist verschlüsselt und bleibt auf dieser Seite: Versuchen Sie es erneut, oder laden Sie ihn herunter und senden Sie ihn per E-Mail an {org}.",
 		"files_limits":  "Bis zu {n} Dateien, je {each}, insgesamt {total}. Ein Video der Schritte ist willkommen.",
 		"files_reading": "Dateien werden gelesen…",
 		"heading":       "Eine Sicherheitslücke an {org} melden",
@@ -98,6 +114,10 @@ var texts = map[string]map[string]string{
 		"failed":        "Senden fehlgeschlagen",
 	},
 	"es": {
+		"retry":         "Reintentar",
+		"download":      "Descargar el informe cifrado (.asc)",
+		"email":         "Enviarlo por correo electrónico",
+		"kept":          "Su informe está cifrado y se conserva en esta página: vuelva a intentarlo, o descárguelo y envíelo por correo electrónico a {org}.",
 		"files_limits":  "Hasta {n} archivos, {each} cada uno, {total} en total. Un vídeo de los pasos es bienvenido.",
 		"files_reading": "Leyendo los archivos…",
 		"heading":       "Notificar una vulnerabilidad a {org}",

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -73,6 +74,8 @@ type vendorSetup struct {
 	widgetURL string
 	store     *server.Store
 	secret    []byte
+	// down, while true, makes the receiver answer 503 to every post.
+	down *atomic.Bool
 }
 
 func setUp(t *testing.T, seed string) *vendorSetup {
@@ -89,7 +92,22 @@ func setUp(t *testing.T, seed string) *vendorSetup {
 	}
 	// The widget runs in its own origin when opened directly, and in an
 	// opaque one ("null") when sealpost.js embeds it in a sandboxed frame.
-	receiver := httptest.NewServer(server.New(server.Config{AllowedOrigins: []string{widgetOrigin, "null"}, RatePerMinute: -1}, store, nil))
+	rc := server.New(server.Config{AllowedOrigins: []string{widgetOrigin, "null"}, RatePerMinute: -1}, store, nil)
+	down := new(atomic.Bool)
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if os.Getenv("E2E_DEBUG") != "" {
+			fmt.Fprintf(os.Stderr, "receiver: %s %s origin=%q down=%v\n", r.Method, r.URL.Path, r.Header.Get("Origin"), down.Load())
+		}
+		if down.Load() && r.Method == http.MethodPost {
+			w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+			http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
+			return
+		}
+		rc.ServeHTTP(w, r)
+		if os.Getenv("E2E_DEBUG") != "" {
+			fmt.Fprintf(os.Stderr, "receiver: done %s %s\n", r.Method, r.URL.Path)
+		}
+	}))
 	t.Cleanup(receiver.Close)
 
 	cfg, err := config.LoadFile("../../core/config/examples/" + seed + ".json")
@@ -119,7 +137,7 @@ func setUp(t *testing.T, seed string) *vendorSetup {
 	})
 	widget.Start()
 	t.Cleanup(widget.Close)
-	return &vendorSetup{widgetURL: widgetOrigin + "/?config=config.json", store: store, secret: sec}
+	return &vendorSetup{widgetURL: widgetOrigin + "/?config=config.json", store: store, secret: sec, down: down}
 }
 
 // browser starts headless Chromium with a fresh profile, recording every
