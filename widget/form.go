@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -155,6 +156,22 @@ func (f *Form) onInput(field string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		f.set(field, ctx.JSSrc().Get("value").String())
 	}
+}
+
+// setLanguage switches the form, and any messages shown, to lang when the
+// config offers it.
+func (f *Form) setLanguage(lang string) {
+	if !slices.Contains(f.Config.Languages, lang) {
+		return
+	}
+	f.Lang = lang
+	if len(f.problems) > 0 {
+		f.validate()
+	}
+}
+
+func (f *Form) onLanguage(ctx app.Context, e app.Event) {
+	f.setLanguage(ctx.JSSrc().Get("value").String())
 }
 
 func (f *Form) onCheck(field string) app.EventHandler {

@@ -203,3 +203,19 @@ func TestASubmittedReportArrivesSealed(t *testing.T) {
 		t.Errorf("decrypted %+v", r)
 	}
 }
+
+func TestTheReporterCanChangeTheLanguage(t *testing.T) {
+	f := load(t, "comoo", "en")
+	f.validate()
+	f.setLanguage("fr")
+	page := html(f)
+	for _, want := range []string{`lang="fr"`, `Signaler une vulnérabilité à Comoo`, `Adresse IP ou URL du système concerné est obligatoire.`, `value="nl"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the form lacks %q", want)
+		}
+	}
+	f.setLanguage("es") // Comoo does not offer Spanish
+	if f.Lang != "fr" {
+		t.Errorf("language %q, want fr kept", f.Lang)
+	}
+}

@@ -18,6 +18,7 @@ func (f *Form) Render() app.UI {
 	cfg, lang := f.Config, f.Lang
 	org := cfg.Org.Name
 	return app.Div().Class("sealpost").Lang(lang).DataSet("ready", when(f.ready)).Body(
+		f.renderLanguages(),
 		app.H1().Text(text(lang, "heading", org)),
 		app.If(cfg.Org.PolicySummary != "", func() app.UI { return app.P().Class("sp-summary").Text(cfg.Org.PolicySummary) }),
 		app.P().Class("sp-encrypted").Text(text(lang, "encrypted", org)),
@@ -268,5 +269,25 @@ func (f *Form) renderFailure() app.UI {
 			app.A().ID("sp-download").Href(download).Attr("download", filename).Text(text(lang, "download", org)),
 			mail,
 		),
+	)
+}
+
+// languageNames name each language in itself.
+var languageNames = map[string]string{"en": "English", "nl": "Nederlands", "fr": "Français", "de": "Deutsch", "es": "Español"}
+
+// renderLanguages lets the reporter change the language, among the
+// config's; it starts at the browser's.
+func (f *Form) renderLanguages() app.UI {
+	langs := f.Config.Languages
+	if len(langs) < 2 {
+		return app.Div().Class("sp-langs")
+	}
+	options := make([]app.UI, len(langs))
+	for i, l := range langs {
+		options[i] = app.Option().Value(l).Attr("selected", when(l == f.Lang)).Text(languageNames[l])
+	}
+	return app.Div().Class("sp-langs").Body(
+		app.Select().ID("sp-lang").Aria("label", "Language / Taal / Langue / Sprache / Idioma").
+			OnChange(f.onLanguage).Body(options...),
 	)
 }
