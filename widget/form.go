@@ -45,6 +45,8 @@ type Form struct {
 	// after a failed post: a retry sends exactly the same message.
 	sealed []byte
 	key    string
+	// progress is how much of the attachments has been sealed, 0 to total.
+	progress, total int64
 }
 
 // NewForm returns the form for a vendor's config in lang.
@@ -199,8 +201,12 @@ func (f *Form) onSubmit(ctx app.Context, e app.Event) {
 	}
 	r := f.report()
 	var bodies []io.Reader
+	f.progress, f.total = 0, 0
 	for _, c := range f.files {
-		bodies = append(bodies, c.file.Open())
+		f.total += c.meta.Size
+		bodies = append(bodies, &progressReader{r: c.file.Open(), report: func(n int64) {
+			ctx.Dispatch(func(app.Context) { f.progress += n })
+		}})
 	}
 	f.sending, f.failure = true, ""
 	ctx.Async(func() {
@@ -243,4 +249,22 @@ func (f *Form) post(ctx app.Context, sealed []byte, key string) {
 			f.Host.Submitted(summary.ReportID, summary.SHA256)
 		}
 	})
+}
+
+// progressReader reports how many bytes went through, at most once per
+// MiB (and at the end), so that a 100 MB video makes 100 updates.
+type progressReader struct {
+	r       io.Reader
+	report  func(n int64)
+	pending int64
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.pending += int64(n)
+	if p.pending >= 1<<20 || err != nil && p.pending > 0 {
+		p.report(p.pending)
+		p.pending = 0
+	}
+	return n, err
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -217,5 +218,20 @@ func TestTheReporterCanChangeTheLanguage(t *testing.T) {
 	f.setLanguage("es") // Comoo does not offer Spanish
 	if f.Lang != "fr" {
 		t.Errorf("language %q, want fr kept", f.Lang)
+	}
+}
+
+func TestSealingProgressIsReportedPerMiB(t *testing.T) {
+	var reports []int64
+	p := &progressReader{r: bytes.NewReader(make([]byte, 3<<20+512<<10)), report: func(n int64) { reports = append(reports, n) }}
+	if _, err := io.CopyBuffer(io.Discard, p, make([]byte, 32<<10)); err != nil {
+		t.Fatal(err)
+	}
+	var sum int64
+	for _, n := range reports {
+		sum += n
+	}
+	if len(reports) != 4 || sum != 3<<20+512<<10 {
+		t.Errorf("reports %v", reports)
 	}
 }

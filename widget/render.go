@@ -125,6 +125,12 @@ func (f *Form) renderForm() app.UI {
 		}),
 		f.renderCheckbox("policy_accepted", text(lang, "accept", org)),
 		app.Button().Type("submit").ID("sp-submit").Class("sp-submit").Disabled(f.sending || f.Key == nil).Text(submit),
+		app.Div().Class("sp-progress-slot").Body(
+			app.If(f.sending && f.total > 0, func() app.UI {
+				return app.Progress().ID("sp-progress").Max(f.total).Value(min(f.progress, f.total)).
+					Aria("label", text(lang, "sealing", org))
+			}),
+		),
 		app.If(f.failure != "", f.renderFailure),
 	)
 }
