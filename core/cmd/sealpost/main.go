@@ -11,6 +11,7 @@
 //	sealpost open --secret-key FILE [--passphrase-file FILE] [--out DIR] [FILE|-]
 //	sealpost inbox --store DIR --secret-key FILE [--passphrase-file FILE]
 //	sealpost keygen --demo --out DIR
+//	sealpost init --name ORG --endpoint URL (--security-txt FILE|URL | --key FILE|URL) [--widget-url URL] [--out FILE]
 //	sealpost render [--format text|json|mime] [--attach FILE]... [FILE|-]
 //	sealpost config check FILE
 //	sealpost securitytxt parse [--format json|text] FILE|-
@@ -44,6 +45,7 @@ commands:
   key inspect  load a vendor key (file, URL, email address) and say if it can be used
   inbox        list the reports in a receiver's store, with their decrypted titles
   keygen       make a demo key pair (--demo)
+  init         write a vendor config from flags or a security.txt, and print the embed snippet
   config       check a vendor config: sealpost config check FILE
   securitytxt  parse or generate a security.txt (RFC 9116)
 
@@ -131,6 +133,8 @@ func (e *env) dispatch(args []string) error {
 		return e.seal(rest)
 	case "inbox":
 		return e.inbox(rest)
+	case "init":
+		return e.initConfig(rest)
 	case "open":
 		return e.open(rest)
 	case "config":

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/sealpost/sealpost/core/config"
+	"github.com/sealpost/sealpost/core/pgpkey"
+	"github.com/sealpost/sealpost/core/securitytxt"
+)
+
+// initConfig writes a vendor config from flags or from a security.txt,
+// checks its key, and prints the embed snippet and the headers to add.
+func (e *env) initConfig(args []string) error {
+	fs := e.flags("init", "init --name ORG --endpoint URL (--security-txt FILE|URL | --key FILE|URL --email ADDRESS) [flags] [--out config.json]")
+	name := fs.String("name", "", "the organisation's `name` (required)")
+	endpoint := fs.String("endpoint", "", "the receiver `URL` reports are posted to (required)")
+	stxt := fs.String("security-txt", "", "draft from this security.txt (`file or https URL`)")
+	key := fs.String("key", "", "the public key: a `file` (put inline) or an https URL")
+	email := fs.String("email", "", "the security team's email `address`")
+	policy := fs.String("policy-url", "", "the disclosure policy's `URL`")
+	langs := fs.String("languages", "en", "the form's `languages`, comma-separated, the first the default")
+	widgetURL := fs.String("widget-url", "", "where the widget is hosted (`URL` of the folder holding sealpost.js)")
+	configURL := fs.String("config-url", "", "where config.json will be served (`URL`); default next to the widget")
+	out := fs.String("out", "config.json", "the config `file` to write (never overwritten)")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if *name == "" || *endpoint == "" {
+		return usageError("init: --name and --endpoint are required")
+	}
+	if *stxt != "" {
+		data, err := e.fetchOrRead(*stxt, securitytxt.MaxBytes)
+		if err != nil {
+			return err
+		}
+		f, err := securitytxt.Parse(strings.NewReader(string(data)), e.now())
+		if err != nil {
+			return err
+		}
+		var notes []string
+		for _, p := range f.Problems {
+			notes = append(notes, "security.txt "+p.String())
+		}
+		if *key != "" {
+			// The key from a file, still pinned to the security.txt's
+			// openpgp4fpr when it has one.
+			if f.Encryption, err = localKey(f.Encryption, *key); err != nil {
+				return err
+			}
+		}
+		cfg, more, err := config.FromSecurityTxt(f, *name, *endpoint)
+		if cfg != nil && *key != "" { // the key file fills what the security.txt may lack
+			cfg.Key.URL, cfg.Key.WKD = "", ""
+			data, _ := os.ReadFile(*key)
+			cfg.Key.Armored = string(data)
+			err = cfg.Check()
+		}
+		if err != nil {
+			return err
+		}
+		for _, n := range more {
+			if *key == "" || !strings.Contains(n, "WKD") {
+				notes = append(notes, n)
+			}
+		}
+		return e.finishInit(cfg, notes, *widgetURL, *configURL, *out)
+	}
+	if *key == "" {
+		return usageError("init: give --security-txt, or --key (and --email)")
+	}
+	c := &config.Config{
+		Schema:   config.Schema,
+		Org:      config.Org{Name: *name, SecurityEmail: *email, PolicyURL: *policy},
+		Endpoint: config.Endpoint{URL: *endpoint, Format: "raw"},
+		Fields: config.Fields{
+			Shown:    []string{"title", "category", "targets", "discovered_at", "description", "expected", "steps", "impact", "cvss", "cwe", "reporter.name", "reporter.email", "reporter.pgp_key"},
+			Required: []string{"targets", "description"},
+		},
+		Attachments: config.Attachments{MaxCount: 5, MaxFileBytes: 100 << 20, MaxTotalBytes: 200 << 20},
+		Languages:   strings.Split(strings.ReplaceAll(*langs, " ", ""), ","),
+		Bounty:      config.Bounty{Kind: "none"},
+		Credit:      config.Credit{Offered: true, PseudonymAllowed: true},
+	}
+	if strings.HasPrefix(*key, "https://") {
+		c.Key.URL = *key
+	} else {
+		data, err := os.ReadFile(*key)
+		if err != nil {
+			return err
+		}
+		c.Key.Armored = string(data)
+	}
+	if err := c.Check(); err != nil {
+		return err
+	}
+	return e.finishInit(c, nil, *widgetURL, *configURL, *out)
+}
+
+func (e *env) finishInit(cfg *config.Config, notes []string, widgetURL, configURL, out string) error {
+	keys, err := e.configKeys(cfg)
+	var ke *pgpkey.KeyError
+	if errors.As(err, &ke) {
+		return fmt.Errorf("the key cannot be used, so no config was written: %v", ke)
+	}
+	if err != nil {
+		return fmt.Errorf("checking the key: %w; no config was written", err)
+	}
+	k := keys.Keys[0]
+	if cfg.Key.Fingerprint == "" {
+		cfg.Key.Fingerprint = k.Fingerprint // pin what was checked
+	}
+	data, err := json.MarshalIndent(cfg, "", "  ")
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("%w; nothing is overwritten", err)
+	}
+	if _, err := f.Write(append(data, '\n')); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	w := e.stdout
+	fmt.Fprintf(w, "wrote %s for %s; key %s (%s) pinned\n", out, cfg.Org.Name, k.Fingerprint, k.Algorithm)
+	for _, warn := range k.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warn)
+	}
+	for _, n := range notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	if widgetURL == "" {
+		fmt.Fprintln(w, "\nGive --widget-url to get the embed snippet and the headers.")
+		return nil
+	}
+	base := strings.TrimSuffix(widgetURL, "/")
+	if configURL == "" {
+		configURL = base + "/config.json"
+	}
+	integrity := ""
+	if js, err := e.fetchOrRead(base+"/sealpost.js", 1<<20); err == nil {
+		sum := sha512.Sum384(js)
+		integrity = ` integrity="sha384-` + base64.StdEncoding.EncodeToString(sum[:]) + `" crossorigin="anonymous"`
+	} else {
+		fmt.Fprintf(w, "\nnote: %v: the snippet has no integrity hash; make build prints it\n", err)
+	}
+	widgetOrigin := originOf(base)
+	fmt.Fprintf(w, "\nPaste where the form should appear:\n\n  <script src=\"%s/sealpost.js\" data-config=\"%s\"%s async></script>\n", base, configURL, integrity)
+	fmt.Fprintf(w, "\nYour page's Content-Security-Policy must allow the widget:\n\n  script-src %s; frame-src %s\n", widgetOrigin, widgetOrigin)
+	fmt.Fprintf(w, "\nThe widget's origin serves every file, and config.json, with:\n\n  Access-Control-Allow-Origin: *\n  Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' %s; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'\n", originOf(cfg.Endpoint.URL))
+	fmt.Fprintf(w, "\nThe receiver must accept the sandboxed frame's origin: \"allowed_origins\": [\"null\"]\n")
+	return nil
+}
+
+// fetchOrRead reads a local file, or GETs an https URL, at most limit bytes.
+func (e *env) fetchOrRead(source string, limit int64) ([]byte, error) {
+	if !strings.HasPrefix(source, "https://") && !strings.HasPrefix(source, "http://") {
+		return os.ReadFile(source)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, source, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%s answered %s", source, resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d bytes", source, limit)
+	}
+	return data, err
+}
+
+func originOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// localKey keeps a security.txt's openpgp4fpr pins and drops its key URLs,
+// for a key given as a file; the file must exist.
+func localKey(encryption []string, file string) ([]string, error) {
+	if _, err := os.Stat(file); err != nil {
+		return nil, err
+	}
+	var pins []string
+	for _, enc := range encryption {
+		if strings.HasPrefix(strings.ToLower(enc), "openpgp4fpr:") {
+			pins = append(pins, enc)
+		}
+	}
+	return pins, nil
+}
