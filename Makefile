@@ -11,7 +11,7 @@ WASM_EXEC  = $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 CORE_WASM_PKGS = $(shell $(GO) list ./core/... | grep -v /cmd/)
 GO_FILES   = $(shell find . -name '*.go' -not -path './.git/*')
 
-.PHONY: help build test test-native test-wasm fuzz fuzz-long lint bench demo deps clean
+.PHONY: help build test test-native test-wasm fuzz fuzz-long lint bench demo demo-cli widget deps clean
 
 help:
 	@echo "make demo   run the demo on the embedded defaults"
@@ -24,14 +24,17 @@ help:
 # bin/sealpost, and the widget's static site in dist/widget: the page, go-app's
 # loader, the stylesheet, and web/app.wasm (also gzip- and brotli-compressed
 # when those tools are installed).
-build:
-	$(GO) build $(RELEASE_FLAGS) -o $(BIN)/sealpost ./core/cmd/sealpost
-	$(GO) run ./wasm -out dist/widget
-	GOOS=js GOARCH=wasm $(GO) build $(RELEASE_FLAGS) -o dist/widget/web/app.wasm ./wasm
+build: widget
 	@if command -v gzip >/dev/null; then gzip -9 -k -f dist/widget/web/app.wasm; fi
 	@if command -v brotli >/dev/null; then brotli -q 11 -k -f dist/widget/web/app.wasm; fi
 	@ls -l dist/widget/web/app.wasm* | awk '{print "built " $$9 ": " $$5 " bytes"}'
 	@echo "sealpost.js integrity: sha384-$$(openssl dgst -sha384 -binary dist/widget/sealpost.js | openssl base64 -A)"
+
+# bin/sealpost and the widget's static site, uncompressed (what make demo needs).
+widget:
+	$(GO) build $(RELEASE_FLAGS) -o $(BIN)/sealpost ./core/cmd/sealpost
+	$(GO) run ./wasm -out dist/widget
+	GOOS=js GOARCH=wasm $(GO) build $(RELEASE_FLAGS) -o dist/widget/web/app.wasm ./wasm
 
 deps:
 	@bash .ci/deps
@@ -65,9 +68,14 @@ fuzz-long:
 bench:
 	@bash .ci/bench
 
-# make demo PORT=9000 moves the demo's ports (the receiver listens on PORT+2).
+# make demo: the vendor site with both seed pages (PORT), the widget's origin
+# (PORT+1), the receiver (PORT+2) and Mailpit (8025, when make deps installed
+# it). make demo PORT=9000 moves them. make demo-cli walks through the CLI.
 PORT ?= 8080
-demo: build
+demo: widget
+	$(GO) run ./demo/site -port $(PORT)
+
+demo-cli: widget
 	@PORT=$(PORT) bash demo/run
 
 clean:

@@ -1,0 +1,256 @@
+// Command site is the demo's vendor web site: a security page per seed
+// policy (Comoo and Cocomm) with the widget embedded by one script tag, the
+// widget served from its own origin, the reference receiver, and, when
+// Mailpit is installed, the mail relay into its mailbox.
+//
+//	go run ./demo/site -port 8080 -widget dist/widget -state demo/.state
+//
+// Ports: the site on PORT, the widget on PORT+1, the receiver on PORT+2,
+// Mailpit's web view on 8025. A demo key pair is made on the first run
+// (labelled as demo) in STATE/keys. Ctrl-C stops everything.
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/sealpost/sealpost/core/config"
+	"github.com/sealpost/sealpost/core/pgpkey"
+	"github.com/sealpost/sealpost/demo/receiver/server"
+)
+
+func main() {
+	port := flag.Int("port", 8080, "the site's `port`; the widget uses PORT+1 and the receiver PORT+2")
+	widgetDir := flag.String("widget", "dist/widget", "the widget's static site (make build)")
+	state := flag.String("state", "demo/.state", "`folder` for the demo key, the store and the mailbox")
+	examples := flag.String("examples", "core/config/examples", "`folder` of the seed configs")
+	mailpit := flag.String("mailpit", "bin/tools/mailpit", "Mailpit `binary` (make deps); none: no mail relay")
+	mailSMTP := flag.String("mail-smtp", "127.0.0.1:1025", "Mailpit's SMTP `address`")
+	mailWeb := flag.String("mail-web", "127.0.0.1:8025", "Mailpit's web view `address`")
+	flag.Parse()
+	mailSMTPAddr, mailWebAddr = *mailSMTP, *mailWeb
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if err := run(*port, *widgetDir, *state, *examples, *mailpit, log); err != nil {
+		fmt.Fprintf(os.Stderr, "site: error: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+var seeds = []string{"comoo", "cocomm"}
+
+var mailSMTPAddr, mailWebAddr string
+
+func run(port int, widgetDir, state, examples, mailpit string, log *slog.Logger) error {
+	if _, err := os.Stat(filepath.Join(widgetDir, "web", "app.wasm")); err != nil {
+		return fmt.Errorf("no widget in %s: run make build first", widgetDir)
+	}
+	pub, err := demoKey(filepath.Join(state, "keys"))
+	if err != nil {
+		return err
+	}
+	site := fmt.Sprintf("http://127.0.0.1:%d", port)
+	widget := fmt.Sprintf("http://127.0.0.1:%d", port+1)
+	receiverURL := fmt.Sprintf("http://127.0.0.1:%d", port+2)
+
+	// The vendor publishes its key as public_key.zip, as Comoo does; the
+	// configs carry the key read back from that zip.
+	keyZip, err := zipOf("public_key.asc", pub)
+	if err != nil {
+		return err
+	}
+	set, err := pgpkey.Parse(keyZip, pgpkey.Options{})
+	if err != nil {
+		return fmt.Errorf("the demo key in public_key.zip: %w", err)
+	}
+	configs := map[string][]byte{}
+	for _, seed := range seeds {
+		cfg, err := config.LoadFile(filepath.Join(examples, seed+".json"))
+		if err != nil {
+			return err
+		}
+		cfg.Key = config.Key{Armored: string(pub), Fingerprint: set.Keys[0].Fingerprint}
+		cfg.Endpoint.URL = receiverURL + "/reports"
+		if configs[seed], err = json.MarshalIndent(cfg, "", "  "); err != nil {
+			return err
+		}
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	store, err := server.OpenStore(filepath.Join(state, "store"))
+	if err != nil {
+		return err
+	}
+	rcfg := server.Config{AllowedOrigins: []string{"null", widget}, RatePerMinute: -1}
+	mailbox := "no mail relay (make deps installs Mailpit)"
+	if _, err := os.Stat(mailpit); err == nil {
+		cmd := exec.CommandContext(ctx, mailpit, "--smtp", mailSMTPAddr, "--listen", mailWebAddr,
+			"--database", filepath.Join(state, "mail.db"), "--quiet", "--disable-version-check")
+		if err := cmd.Start(); err != nil {
+			return err
+		}
+		defer cmd.Wait()
+		rcfg.Relay = &server.RelayConfig{SMTPAddr: mailSMTPAddr, TLS: "none", From: "Sealpost demo <sealpost@demo.invalid>", To: "security@demo.invalid"}
+		mailbox = "http://" + mailWebAddr
+	}
+	rc := server.New(rcfg, store, log)
+	if rcfg.Relay != nil {
+		relay := &server.Relay{Config: *rcfg.Relay, Store: store, Log: log, Wake: make(chan struct{}, 1), MaxDelay: 5 * time.Second}
+		rc.Stored = func(*server.Stored) {
+			select {
+			case relay.Wake <- struct{}{}:
+			default:
+			}
+		}
+		go relay.Run(ctx)
+	}
+
+	servers := []*http.Server{
+		{Addr: fmt.Sprintf("127.0.0.1:%d", port), Handler: siteHandler(widget, keyZip, configs)},
+		{Addr: fmt.Sprintf("127.0.0.1:%d", port+1), Handler: widgetHandler(widgetDir, receiverURL, configs)},
+		{Addr: fmt.Sprintf("127.0.0.1:%d", port+2), Handler: rc},
+	}
+	errc := make(chan error, len(servers))
+	for _, s := range servers {
+		ln, err := net.Listen("tcp", s.Addr)
+		if err != nil {
+			return fmt.Errorf("%w (choose other ports with make demo PORT=9000)", err)
+		}
+		go func() { errc <- s.Serve(ln) }()
+	}
+	fmt.Printf(`Sealpost demo (demo key %s, labelled %q)
+
+  Comoo's security page:   %s/comoo
+  Cocomm's security page:  %s/cocomm
+  the widget's origin:     %s
+  the receiver:            %s/reports   (store: %s)
+  the security mailbox:    %s
+
+Decrypt what arrives:
+  bin/sealpost inbox --store %s --secret-key %s
+  bin/sealpost open --secret-key %s --out /tmp/report-1 %s/reports/<id>.asc
+Ctrl-C stops everything.
+`, set.Keys[0].Fingerprint, pgpkey.DemoLabel, site, site, widget, receiverURL, filepath.Join(state, "store"), mailbox,
+		filepath.Join(state, "store"), filepath.Join(state, "keys", "demo-secret.asc"),
+		filepath.Join(state, "keys", "demo-secret.asc"), filepath.Join(state, "store"))
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		return err
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, s := range servers {
+		s.Shutdown(shutdown)
+	}
+	fmt.Println("stopped")
+	return nil
+}
+
+// demoKey returns the demo public key, making the pair on the first run.
+func demoKey(dir string) ([]byte, error) {
+	pubFile := filepath.Join(dir, "demo-public.asc")
+	if pub, err := os.ReadFile(pubFile); err == nil {
+		return pub, nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	pub, sec, err := pgpkey.DemoKey("Demo Vendor Security", "security@demo.invalid", time.Now().Add(-time.Minute))
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "demo-secret.asc"), sec, 0o600); err != nil {
+		return nil, err
+	}
+	return pub, os.WriteFile(pubFile, pub, 0o644)
+}
+
+func zipOf(name string, data []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	w.Write(data)
+	err = zw.Close()
+	return buf.Bytes(), err
+}
+
+// widgetHandler serves the widget's static site and the seed configs, with
+// the CORS and CSP headers widget/README.md asks for.
+func widgetHandler(dir, receiverURL string, configs map[string][]byte) http.Handler {
+	files := http.FileServer(http.Dir(dir))
+	csp := "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' " + receiverURL +
+		"; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		w.Header().Set("Content-Security-Policy", csp)
+		if seed, ok := strings.CutPrefix(r.URL.Path, "/configs/"); ok {
+			cfg, found := configs[strings.TrimSuffix(seed, ".json")]
+			if !found {
+				http.NotFound(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.Write(cfg)
+			return
+		}
+		if strings.HasSuffix(r.URL.Path, ".wasm") {
+			w.Header().Set("Content-Type", "application/wasm")
+		}
+		files.ServeHTTP(w, r)
+	})
+}
+
+var page = template.Must(template.New("page").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Name}}: responsible disclosure (Sealpost demo)</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem">
+<p><a href="/comoo">Comoo</a> · <a href="/cocomm">Cocomm</a> · <a href="/public_key.zip">public_key.zip</a></p>
+<h1>{{.Name}}: responsible disclosure</h1>
+<p>{{.Summary}}</p>
+<p>This is a demo page: reports go to a local receiver, encrypted to a demo key.</p>
+<script src="{{.Widget}}/sealpost.js" data-config="{{.Widget}}/configs/{{.Seed}}.json" async></script>
+</body></html>`))
+
+// siteHandler serves the vendor's pages and its public_key.zip.
+func siteHandler(widget string, keyZip []byte, configs map[string][]byte) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", fmt.Sprintf("default-src 'self'; script-src %s; frame-src %s; style-src 'unsafe-inline'", widget, widget))
+		seed := strings.TrimPrefix(r.URL.Path, "/")
+		switch {
+		case r.URL.Path == "/":
+			http.Redirect(w, r, "/comoo", http.StatusFound)
+		case r.URL.Path == "/public_key.zip":
+			w.Header().Set("Content-Type", "application/zip")
+			w.Write(keyZip)
+		case configs[seed] != nil:
+			var cfg config.Config
+			json.Unmarshal(configs[seed], &cfg)
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			page.Execute(w, map[string]string{"Name": cfg.Org.Name, "Summary": cfg.Org.PolicySummary, "Widget": widget, "Seed": seed})
+		default:
+			http.NotFound(w, r)
+		}
+	})
+}
