@@ -76,6 +76,12 @@ type vendorSetup struct {
 	secret    []byte
 	// down, while true, makes the receiver answer 503 to every post.
 	down *atomic.Bool
+	// config, when set, replaces the seed's config.json.
+	config *atomic.Value
+	// receiverURL is the receiver's origin.
+	receiverURL string
+	// public is the vendor's armored public key.
+	public []byte
 }
 
 func setUp(t *testing.T, seed string) *vendorSetup {
@@ -119,6 +125,7 @@ func setUp(t *testing.T, seed string) *vendorSetup {
 	cfgJSON, _ := json.Marshal(cfg)
 
 	files := http.FileServer(http.Dir(site))
+	override := new(atomic.Value)
 	csp := "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' " + receiver.URL +
 		"; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'"
 	widget.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -127,6 +134,10 @@ func setUp(t *testing.T, seed string) *vendorSetup {
 		w.Header().Set("Content-Security-Policy", csp)
 		if r.URL.Path == "/config.json" {
 			w.Header().Set("Content-Type", "application/json")
+			if c, ok := override.Load().([]byte); ok {
+				w.Write(c)
+				return
+			}
 			w.Write(cfgJSON)
 			return
 		}
@@ -137,7 +148,8 @@ func setUp(t *testing.T, seed string) *vendorSetup {
 	})
 	widget.Start()
 	t.Cleanup(widget.Close)
-	return &vendorSetup{widgetURL: widgetOrigin + "/?config=config.json", store: store, secret: sec, down: down}
+	return &vendorSetup{widgetURL: widgetOrigin + "/?config=config.json", store: store, secret: sec, down: down,
+		config: override, receiverURL: receiver.URL, public: pub}
 }
 
 // browser starts headless Chromium with a fresh profile, recording every
