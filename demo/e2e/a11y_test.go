@@ -38,7 +38,7 @@ func TestAxeFindsNoSeriousViolations(t *testing.T) {
 			t.Errorf("%s: %s", state, v)
 		}
 	}
-	if err := doWithin(ctx, 60*time.Second, chromedp.Navigate(v.widgetURL), chromedp.WaitVisible(chromedp.CSS(".sealpost[data-ready] #sp-targets"))); err != nil {
+	if err := doWithin(ctx, 60*time.Second, chromedp.Navigate(v.widgetURL), formReady()); err != nil {
 		t.Fatal(err)
 	}
 	check("empty form")
@@ -53,7 +53,7 @@ func TestAxeFindsNoSeriousViolations(t *testing.T) {
 func TestTheFormCanBeCompletedWithTheKeyboardAlone(t *testing.T) {
 	v := setUp(t, "comoo")
 	ctx, _ := browser(t)
-	if err := doWithin(ctx, 60*time.Second, chromedp.Navigate(v.widgetURL), chromedp.WaitVisible(chromedp.CSS(".sealpost[data-ready] #sp-targets"))); err != nil {
+	if err := doWithin(ctx, 60*time.Second, chromedp.Navigate(v.widgetURL), formReady()); err != nil {
 		t.Fatal(err)
 	}
 	steps := []struct{ id, keys string }{

@@ -68,7 +68,7 @@ func TestTheDemoFilesOneReportPerSeedPage(t *testing.T) {
 		}
 		console := &consoleLog{}
 		frame := attachFrame(t, ctx, widgetOrigin, console.listen)
-		steps := []chromedp.Action[chromedp.Void]{chromedp.WaitVisible(chromedp.CSS(".sealpost[data-ready] #sp-targets"))}
+		steps := []chromedp.Action[chromedp.Void]{formReady()}
 		for _, f := range fill[seed] {
 			steps = append(steps, chromedp.SendKeys(chromedp.CSS(f[0]), f[1]))
 		}

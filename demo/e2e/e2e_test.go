@@ -252,7 +252,7 @@ func TestAReportFiledInTheBrowserArrivesSealed(t *testing.T) {
 			console := watchConsole(t, ctx)
 			steps := []chromedp.Action[chromedp.Void]{
 				chromedp.Navigate(v.widgetURL),
-				chromedp.WaitVisible(chromedp.CSS(".sealpost[data-ready] #sp-targets")),
+				formReady(),
 			}
 			// An attachment: marker text amid binary bytes, 300 kB, read by the
 			// browser in chunks and streamed through the sealer.
@@ -480,5 +480,31 @@ func click(sel chromedp.CSS) chromedp.Action[chromedp.Void] {
 			time.Sleep(100 * time.Millisecond)
 		}
 		return chromedp.Void{}, err
+	}
+}
+
+// formReady waits until the form is mounted (data-ready) and still the same
+// form a second later. Under load, go-app has been seen to build the form a
+// second time just after the first (in the sandboxed frame, where its
+// history calls fail), and keys typed into the first one were lost; see the
+// session note.
+func formReady() chromedp.Action[chromedp.Void] {
+	ready := chromedp.WaitVisible(chromedp.CSS(".sealpost[data-ready] #sp-targets"))
+	mark := chromedp.Evaluate[bool](`(function(){var f=document.querySelector(".sealpost[data-ready]"); f.dataset.probe="1"; return true})()`)
+	same := chromedp.Evaluate[bool](`!!document.querySelector(".sealpost[data-ready][data-probe]")`)
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		for range 20 {
+			if _, err := ready(ctx, t); err != nil {
+				return chromedp.Void{}, err
+			}
+			if _, err := mark(ctx, t); err != nil {
+				return chromedp.Void{}, err
+			}
+			time.Sleep(time.Second)
+			if ok, err := same(ctx, t); err == nil && ok {
+				return chromedp.Void{}, nil
+			}
+		}
+		return chromedp.Void{}, fmt.Errorf("the form kept being rebuilt")
 	}
 }

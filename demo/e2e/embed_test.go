@@ -69,7 +69,7 @@ func TestTheHostPageCannotReadTheForm(t *testing.T) {
 	frame := attachFrame(t, ctx, widgetOrigin, func(ev any) { requests.listen(ev); console.listen(ev) })
 	marker := "MARKER-SECRET-DETAILS-8e21"
 	err := doWithin(frame, 60*time.Second,
-		chromedp.WaitVisible(chromedp.CSS(".sealpost[data-ready] #sp-targets")),
+		formReady(),
 		chromedp.SendKeys(chromedp.CSS("#sp-targets"), "https://www.comoo.be/"+marker),
 		chromedp.SendKeys(chromedp.CSS("#sp-description"), marker),
 		click(chromedp.CSS("#sp-policy-accepted")),

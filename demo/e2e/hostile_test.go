@@ -30,7 +30,7 @@ func TestTypedMarkupNeverRuns(t *testing.T) {
 	payload := `"><img src=x onerror=alert(1)><script>alert(2)</script><svg onload=alert(3)>`
 	steps := []chromedp.Action[chromedp.Void]{
 		chromedp.Navigate(v.widgetURL),
-		chromedp.WaitVisible(chromedp.CSS(".sealpost[data-ready] #sp-targets")),
+		formReady(),
 	}
 	for _, id := range []string{"#sp-title", "#sp-description", "#sp-expected", "#sp-steps", "#sp-impact", "#sp-reporter-name"} {
 		steps = append(steps, chromedp.SendKeys(chromedp.CSS(id), payload))

@@ -63,7 +63,7 @@ func TestTheInitSnippetWorksInAPlainPage(t *testing.T) {
 	console := &consoleLog{}
 	frame := attachFrame(t, ctx, widgetOrigin, console.listen)
 	err = doWithin(frame, 60*time.Second,
-		chromedp.WaitVisible(chromedp.CSS(".sealpost[data-ready] #sp-targets")),
+		formReady(),
 		chromedp.SendKeys(chromedp.CSS("#sp-targets"), "https://example.com/"),
 		chromedp.SendKeys(chromedp.CSS("#sp-description"), "Filed through the init snippet."),
 		click(chromedp.CSS("#sp-policy-accepted")),

@@ -19,7 +19,7 @@ func TestAFailedPostKeepsTheSealedReport(t *testing.T) {
 	ctx, _ := browser(t)
 	err := doWithin(ctx, 90*time.Second,
 		chromedp.Navigate(v.widgetURL),
-		chromedp.WaitVisible(chromedp.CSS(".sealpost[data-ready] #sp-targets")),
+		formReady(),
 		chromedp.SendKeys(chromedp.CSS("#sp-targets"), "https://www.comoo.be/admin"),
 		chromedp.SendKeys(chromedp.CSS("#sp-description"), "The admin page answers without a login."),
 		click(chromedp.CSS("#sp-policy-accepted")),

@@ -35,7 +35,7 @@ func TestScreenshots(t *testing.T) {
 		all := append([]chromedp.Action[chromedp.Void]{
 			chromedp.EmulateViewport(width, height),
 			chromedp.Navigate(v.widgetURL),
-			chromedp.WaitVisible(chromedp.CSS(".sealpost[data-ready] #sp-targets")),
+			formReady(),
 		}, steps...)
 		if err := doWithin(ctx, 60*time.Second, all...); err != nil {
 			t.Fatalf("%v; the page shows:\n%s", err, pageText(ctx))
