@@ -165,7 +165,7 @@ func (f *File) parseFields(body []byte, now time.Time) {
 			continue
 		}
 		name, value, ok := strings.Cut(line, ":")
-		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+		if !ok || !isFieldName(name) {
 			problem(n, "not a field (Name: value) or a comment (# ...)")
 			continue
 		}
@@ -298,4 +298,18 @@ func oneLine(s string) string {
 		}
 		return r
 	}, s)), " ")
+}
+
+// isFieldName reports whether s is a field name: visible US-ASCII but the
+// colon (RFC 9116 section 4, after RFC 5322).
+func isFieldName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
