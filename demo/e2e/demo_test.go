@@ -70,7 +70,7 @@ func TestTheDemoFilesOneReportPerSeedPage(t *testing.T) {
 		frame := attachFrame(t, ctx, widgetOrigin, console.listen)
 		steps := []chromedp.Action[chromedp.Void]{formReady()}
 		for _, f := range fill[seed] {
-			steps = append(steps, chromedp.SendKeys(chromedp.CSS(f[0]), f[1]))
+			steps = append(steps, clickThenType(chromedp.CSS(f[0]), f[1]))
 		}
 		if seed == "cocomm" {
 			steps = append(steps, chromedp.SetValue(chromedp.CSS("#sp-discovered-at"), "2026-11-20T10:30"), dispatchInput("discovered_at"))

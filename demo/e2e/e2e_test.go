@@ -484,10 +484,7 @@ func click(sel chromedp.CSS) chromedp.Action[chromedp.Void] {
 }
 
 // formReady waits until the form is mounted (data-ready) and still the same
-// form a second later. Under load, go-app has been seen to build the form a
-// second time just after the first (in the sandboxed frame, where its
-// history calls fail), and keys typed into the first one were lost; see the
-// session note.
+// form a second later.
 func formReady() chromedp.Action[chromedp.Void] {
 	ready := chromedp.WaitVisible(chromedp.CSS(".sealpost[data-ready] #sp-targets"))
 	mark := chromedp.Evaluate[bool](`(function(){var f=document.querySelector(".sealpost[data-ready]"); f.dataset.probe="1"; return true})()`)
@@ -506,5 +503,18 @@ func formReady() chromedp.Action[chromedp.Void] {
 			}
 		}
 		return chromedp.Void{}, fmt.Errorf("the form kept being rebuilt")
+	}
+}
+
+// clickThenType clicks a field, then types into it. In a frame of its own
+// (the sandboxed widget), DOM focus alone does not focus the frame, and
+// the first keys went to the host page; a click, as a person makes, does.
+func clickThenType(sel chromedp.CSS, text string) chromedp.Action[chromedp.Void] {
+	c, k := click(sel), chromedp.SendKeys(sel, text)
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		if _, err := c(ctx, t); err != nil {
+			return chromedp.Void{}, err
+		}
+		return k(ctx, t)
 	}
 }

@@ -70,8 +70,8 @@ func TestTheHostPageCannotReadTheForm(t *testing.T) {
 	marker := "MARKER-SECRET-DETAILS-8e21"
 	err := doWithin(frame, 60*time.Second,
 		formReady(),
-		chromedp.SendKeys(chromedp.CSS("#sp-targets"), "https://www.comoo.be/"+marker),
-		chromedp.SendKeys(chromedp.CSS("#sp-description"), marker),
+		clickThenType(chromedp.CSS("#sp-targets"), "https://www.comoo.be/"+marker),
+		clickThenType(chromedp.CSS("#sp-description"), marker),
 		click(chromedp.CSS("#sp-policy-accepted")),
 		click(chromedp.CSS(".sp-submit")),
 		chromedp.WaitVisible(chromedp.CSS("[data-sealpost-receipt]")),

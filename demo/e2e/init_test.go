@@ -64,8 +64,8 @@ func TestTheInitSnippetWorksInAPlainPage(t *testing.T) {
 	frame := attachFrame(t, ctx, widgetOrigin, console.listen)
 	err = doWithin(frame, 60*time.Second,
 		formReady(),
-		chromedp.SendKeys(chromedp.CSS("#sp-targets"), "https://example.com/"),
-		chromedp.SendKeys(chromedp.CSS("#sp-description"), "Filed through the init snippet."),
+		clickThenType(chromedp.CSS("#sp-targets"), "https://example.com/"),
+		clickThenType(chromedp.CSS("#sp-description"), "Filed through the init snippet."),
 		click(chromedp.CSS("#sp-policy-accepted")),
 		chromedp.WaitVisible(chromedp.CSS("#sp-policy-accepted:checked")),
 		click(chromedp.CSS("#sp-submit")),
