@@ -11,6 +11,7 @@ import (
 func main() {
 	shimStorage()
 	widget.FilesFrom = filesFrom
+	widget.NewOutbox = openIDBOutbox
 	h := parentHost{}
 	h.watchHeight()
 	host = h

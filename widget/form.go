@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -32,6 +33,10 @@ type Form struct {
 	Now func() time.Time
 	// Host is told when the report is submitted; nil means nobody.
 	Host Host
+	// Outbox keeps sealed reports that could not be sent; nil means the
+	// browser's (see [NewOutbox]), opened when the form is mounted.
+	Outbox     Outbox
+	outboxOnce sync.Once
 
 	ready    bool
 	files    []chosen
@@ -47,6 +52,17 @@ type Form struct {
 	key    string
 	// progress is how much of the attachments has been sealed, 0 to total.
 	progress, total int64
+	// kept is set once the failed report is in the outbox; keptDurable
+	// when that outbox outlives the page.
+	kept, keptDurable bool
+
+	// pending are the reports an earlier visit left in the outbox; resent
+	// the receipts of those sent since; resending the key being sent.
+	pending      []Pending
+	outboxLoaded bool
+	resent       []*deliver.Summary
+	resending    string
+	outboxFail   string
 }
 
 // NewForm returns the form for a vendor's config in lang.
@@ -59,6 +75,27 @@ func NewForm(cfg *config.Config, lang string) *Form {
 func (f *Form) OnMount(ctx app.Context) {
 	f.ready = true
 	ctx.Update()
+	endpoint := f.Config.Endpoint.URL
+	ctx.Async(func() {
+		list, err := f.outbox().List(endpoint)
+		ctx.Dispatch(func(app.Context) {
+			f.pending, f.outboxLoaded = list, true
+			if err != nil {
+				f.outboxFail = err.Error()
+			}
+		})
+	})
+}
+
+// outbox opens the outbox on first use. It may block: call it off the UI's
+// path.
+func (f *Form) outbox() Outbox {
+	f.outboxOnce.Do(func() {
+		if f.Outbox == nil {
+			f.Outbox = openOutbox()
+		}
+	})
+	return f.Outbox
 }
 
 func (f *Form) now() time.Time {
@@ -216,8 +253,8 @@ func (f *Form) onSubmit(ctx app.Context, e app.Event) {
 			return
 		}
 		key := deliver.NewIdempotencyKey()
-		ctx.Dispatch(func(ctx app.Context) { f.sealed, f.key = sealed, key })
-		f.post(ctx, sealed, key)
+		ctx.Dispatch(func(ctx app.Context) { f.sealed, f.key, f.kept = sealed, key, false })
+		f.post(ctx, sealed, key, false)
 	})
 }
 
@@ -230,25 +267,93 @@ func (f *Form) onRetry(ctx app.Context, e app.Event) {
 	// drops what is dispatched from the context of an element that left the
 	// page.
 	f.sending = true
-	sealed, key := f.sealed, f.key
-	ctx.Async(func() { f.post(ctx, sealed, key) })
+	sealed, key, kept := f.sealed, f.key, f.kept
+	ctx.Async(func() { f.post(ctx, sealed, key, kept) })
 }
 
-// post delivers a sealed report; on failure the sealed report stays, with
-// a retry, a download and an email link (and nothing typed is lost).
-func (f *Form) post(ctx app.Context, sealed []byte, key string) {
+// post delivers a sealed report. On failure the sealed report stays, with
+// a retry, a download and an email link (and nothing typed is lost), and
+// goes into the outbox, which offers it again on the next visit; once it is
+// delivered it leaves the outbox.
+func (f *Form) post(ctx app.Context, sealed []byte, key string, kept bool) {
 	summary, err := f.Submitter.Post(context.Background(), sealed, key)
+	if err != nil {
+		durable, putErr := false, error(nil)
+		if !kept {
+			ob := f.outbox()
+			putErr = ob.Put(Pending{Key: key, Endpoint: f.Config.Endpoint.URL, Fingerprint: f.Key.Fingerprint, Created: f.now(), Sealed: sealed})
+			durable = putErr == nil && ob.Durable()
+		}
+		ctx.Dispatch(func(ctx app.Context) {
+			f.sending, f.failure = false, err.Error()
+			if !kept && putErr == nil {
+				f.kept, f.keptDurable = true, durable
+			}
+		})
+		return
+	}
+	if kept {
+		f.outbox().Delete(key)
+	}
 	ctx.Dispatch(func(ctx app.Context) {
 		f.sending = false
-		if err != nil {
-			f.failure = err.Error()
-			return
-		}
 		f.summary, f.sealed, f.failure = summary, nil, ""
 		if f.Host != nil {
 			f.Host.Submitted(summary.ReportID, summary.SHA256)
 		}
 	})
+}
+
+// onResend sends a report an earlier visit left in the outbox, under its
+// first idempotency key. Its receipt shows in the outbox, so a report being
+// written in the form meanwhile stays as it is.
+func (f *Form) onResend(key string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		i := slices.IndexFunc(f.pending, func(p Pending) bool { return p.Key == key })
+		if f.resending != "" || f.Submitter == nil || i < 0 {
+			return
+		}
+		p := f.pending[i]
+		f.resending, f.outboxFail = key, ""
+		ctx.Async(func() {
+			summary, err := f.Submitter.Post(context.Background(), p.Sealed, p.Key)
+			if err == nil {
+				summary.KeyFingerprint = p.Fingerprint
+				err = f.outbox().Delete(p.Key)
+			}
+			ctx.Dispatch(func(ctx app.Context) {
+				f.resending = ""
+				if summary == nil {
+					f.outboxFail = err.Error()
+					return
+				}
+				if err != nil { // sent, but still listed: a resend files it once
+					f.outboxFail = err.Error()
+				}
+				f.pending = slices.DeleteFunc(f.pending, func(q Pending) bool { return q.Key == p.Key })
+				f.resent = append(f.resent, summary)
+				if f.Host != nil {
+					f.Host.Submitted(summary.ReportID, summary.SHA256)
+				}
+			})
+		})
+	}
+}
+
+// onDiscard removes a report from the outbox (it has been sent some other
+// way, say by email).
+func (f *Form) onDiscard(key string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		if f.resending == key {
+			return
+		}
+		f.pending = slices.DeleteFunc(f.pending, func(q Pending) bool { return q.Key == key })
+		ctx.Async(func() {
+			if err := f.outbox().Delete(key); err != nil {
+				ctx.Dispatch(func(app.Context) { f.outboxFail = err.Error() })
+			}
+		})
+	}
 }
 
 // progressReader reports how many bytes went through, at most once per

@@ -17,12 +17,17 @@ import (
 func (f *Form) Render() app.UI {
 	cfg, lang := f.Config, f.Lang
 	org := cfg.Org.Name
-	return app.Div().Class("sealpost").Lang(lang).DataSet("ready", when(f.ready)).Body(
+	outbox := ""
+	if f.outboxLoaded {
+		outbox = strconv.Itoa(len(f.pending))
+	}
+	return app.Div().Class("sealpost").Lang(lang).DataSet("ready", when(f.ready)).DataSet("outbox", outbox).Body(
 		f.renderLanguages(),
 		app.H1().Text(text(lang, "heading", org)),
 		app.If(cfg.Org.PolicySummary != "", func() app.UI { return app.P().Class("sp-summary").Text(cfg.Org.PolicySummary) }),
 		app.P().Class("sp-encrypted").Text(text(lang, "encrypted", org)),
 		f.renderKey(),
+		app.Div().Class("sp-outbox-slot").Body(app.If(len(f.pending) > 0 || len(f.resent) > 0 || f.outboxFail != "", f.renderOutbox)),
 		f.renderNonSecurity(),
 		f.renderPolicy(),
 		app.If(f.summary != nil, f.renderReceipt).Else(f.renderForm),
@@ -196,8 +201,10 @@ func (f *Form) renderCheckbox(field, label string) app.UI {
 	)
 }
 
-func (f *Form) renderReceipt() app.UI {
-	s, lang := f.summary, f.Lang
+func (f *Form) renderReceipt() app.UI { return f.receipt(f.summary) }
+
+func (f *Form) receipt(s *deliver.Summary) app.UI {
+	lang := f.Lang
 	return app.Section().Class("sp-receipt").DataSet("sealpost-receipt", "true").
 		DataSet("report-id", s.ReportID).DataSet("sha256", s.SHA256).Body(
 		app.H2().Text(text(lang, "received", s.Vendor)),
@@ -259,8 +266,7 @@ func (f *Form) renderFailure() app.UI {
 		return app.Div().Class("sp-alert").Role("alert").Body(
 			app.Strong().Text(text(lang, "failed", org)), app.P().Text(f.failure))
 	}
-	filename := "sealpost-report-" + f.key[:8] + ".asc"
-	download := "data:application/pgp-encrypted;base64," + base64.StdEncoding.EncodeToString(f.sealed)
+	filename := ascName(f.key)
 	var mail app.UI = app.Text("")
 	if to := f.Config.Org.SecurityEmail; to != "" {
 		link, _ := deliver.Mailto(to, "Encrypted vulnerability report", f.sealed, filename)
@@ -270,11 +276,49 @@ func (f *Form) renderFailure() app.UI {
 		app.Strong().Text(text(lang, "failed", org)),
 		app.P().Text(f.failure),
 		app.P().Text(text(lang, "kept", org)),
+		app.If(f.keptDurable, func() app.UI { return app.P().ID("sp-kept").Text(text(lang, "kept_outbox", org)) }),
 		app.Div().Class("sp-actions").Body(
 			app.Button().Type("button").ID("sp-retry").Class("sp-submit").Disabled(f.sending).OnClick(f.onRetry).Text(text(lang, "retry", org)),
-			app.A().ID("sp-download").Href(download).Attr("download", filename).Text(text(lang, "download", org)),
+			app.A().ID("sp-download").Href(dataURL(f.sealed)).Attr("download", filename).Text(text(lang, "download", org)),
 			mail,
 		),
+	)
+}
+
+// ascName is the file name a sealed report downloads as.
+func ascName(key string) string { return "sealpost-report-" + key[:min(8, len(key))] + ".asc" }
+
+// dataURL is a link that downloads a sealed (armored) report.
+func dataURL(sealed []byte) string {
+	return "data:application/pgp-encrypted;base64," + base64.StdEncoding.EncodeToString(sealed)
+}
+
+// renderOutbox lists the sealed reports an earlier visit could not send,
+// with what is known of each without decrypting it (when, how big, to which
+// key), and the receipts of those resent since.
+func (f *Form) renderOutbox() app.UI {
+	lang, org := f.Lang, f.Config.Org.Name
+	return app.Section().ID("sp-outbox").Class("sp-outbox").Aria("labelledby", "sp-outbox-heading").Body(
+		app.H2().ID("sp-outbox-heading").Text(text(lang, "outbox", org)),
+		app.If(len(f.pending) > 0, func() app.UI { return app.P().Text(text(lang, "outbox_intro", org)) }),
+		app.Ul().Class("sp-pending").Body(app.Range(f.pending).Slice(func(i int) app.UI {
+			p := f.pending[i]
+			about := strings.NewReplacer("{time}", p.Created.Local().Format("2006-01-02 15:04"),
+				"{size}", report.FormatBytes(int64(len(p.Sealed))), "{key}", p.Fingerprint).Replace(text(lang, "outbox_item", org))
+			return app.Li().DataSet("key", p.Key).Body(
+				app.P().Text(about),
+				app.Div().Class("sp-actions").Body(
+					app.Button().Type("button").Class("sp-submit sp-resend").Disabled(f.resending != "" || f.Submitter == nil).
+						OnClick(f.onResend(p.Key)).Text(text(lang, map[bool]string{true: "sending", false: "send_now"}[f.resending == p.Key], org)),
+					app.A().Class("sp-download").Href(dataURL(p.Sealed)).Attr("download", ascName(p.Key)).Text(text(lang, "download", org)),
+					app.Button().Type("button").Class("sp-discard").Disabled(f.resending == p.Key).OnClick(f.onDiscard(p.Key)).Text(text(lang, "discard", org)),
+				),
+			)
+		})),
+		app.If(f.outboxFail != "", func() app.UI {
+			return app.P().Class("sp-alert").Role("alert").Text(text(lang, "failed", org) + ": " + f.outboxFail)
+		}),
+		app.Range(f.resent).Slice(func(i int) app.UI { return f.receipt(f.resent[i]) }),
 	)
 }
 

@@ -3,8 +3,8 @@
 //   <script src="https://widget.example.com/sealpost.js"
 //           data-config="https://www.example.com/sealpost/config.json" async></script>
 //
-// It puts the form, in a sandboxed iframe (an opaque origin: the host page
-// cannot read what the researcher types), where the tag stands or into the
+// It puts the form, in a sandboxed iframe the host page cannot read into
+// (the widget's own origin, or an opaque one), where the tag stands or into the
 // element whose id data-target names. Only bounded, plaintext-free messages
 // cross from the frame: its height, and "submitted" (report id and sha256),
 // re-emitted on the host element as the DOM event "sealpost:submitted".
@@ -36,9 +36,14 @@
   var frame = document.createElement("iframe");
   frame.src = new URL("?config=" + encodeURIComponent(configURL), base).href;
   frame.title = script.dataset.title || "Security vulnerability report form";
-  // No allow-same-origin: the form runs in an opaque origin, out of the
-  // host page's reach even when both are served from one site.
-  frame.setAttribute("sandbox", "allow-scripts allow-forms allow-downloads allow-popups allow-popups-to-escape-sandbox");
+  // Served from the page's own origin, the frame gets no allow-same-origin:
+  // it runs in an opaque origin, out of the page's reach (and without
+  // storage, so its outbox lasts as long as the page). From the widget's
+  // own origin it keeps that origin, which the page cannot read into
+  // either, and which gives its outbox IndexedDB for the next visit.
+  var sandbox = "allow-scripts allow-forms allow-downloads allow-popups allow-popups-to-escape-sandbox";
+  if (base.origin !== window.location.origin) sandbox += " allow-same-origin";
+  frame.setAttribute("sandbox", sandbox);
   frame.setAttribute("referrerpolicy", "no-referrer");
   frame.style.width = "100%";
   frame.style.border = "0";

@@ -55,7 +55,7 @@ func TestTheDemoFilesOneReportPerSeedPage(t *testing.T) {
 	}()
 
 	ctx, _ := browser(t)
-	siteURL := fmt.Sprintf("http://127.0.0.1:%d", port)
+	siteURL := fmt.Sprintf("http://localhost:%d", port)
 	widgetOrigin := fmt.Sprintf("http://127.0.0.1:%d", port+1)
 	fill := map[string][][2]string{
 		"comoo": {{"#sp-targets", "https://www.comoo.be/demo"}, {"#sp-description", "DEMO-COMOO-7a1"}},

@@ -82,6 +82,9 @@ type vendorSetup struct {
 	receiverURL string
 	// public is the vendor's armored public key.
 	public []byte
+	// pages are extra handlers on the widget's origin, by path: a vendor
+	// page sharing the widget's origin.
+	pages *sync.Map
 }
 
 func setUp(t *testing.T, seed string) *vendorSetup {
@@ -126,6 +129,7 @@ func setUp(t *testing.T, seed string) *vendorSetup {
 
 	files := http.FileServer(http.Dir(site))
 	override := new(atomic.Value)
+	pages := new(sync.Map)
 	csp := "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' " + receiver.URL +
 		"; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'"
 	widget.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -141,6 +145,10 @@ func setUp(t *testing.T, seed string) *vendorSetup {
 			w.Write(cfgJSON)
 			return
 		}
+		if h, ok := pages.Load(r.URL.Path); ok {
+			h.(http.HandlerFunc)(w, r)
+			return
+		}
 		if strings.HasSuffix(r.URL.Path, ".wasm") {
 			w.Header().Set("Content-Type", "application/wasm")
 		}
@@ -149,8 +157,14 @@ func setUp(t *testing.T, seed string) *vendorSetup {
 	widget.Start()
 	t.Cleanup(widget.Close)
 	return &vendorSetup{widgetURL: widgetOrigin + "/?config=config.json", store: store, secret: sec, down: down,
-		config: override, receiverURL: receiver.URL, public: pub}
+		config: override, receiverURL: receiver.URL, public: pub, pages: pages}
 }
+
+// otherSite names a loopback URL as localhost: another site than the
+// widget's 127.0.0.1, as a vendor's page and a widget host are, so the
+// browser runs the widget's frame in a process (and a DevTools target) of
+// its own.
+func otherSite(u string) string { return strings.Replace(u, "//127.0.0.1:", "//localhost:", 1) }
 
 // browser starts headless Chromium with a fresh profile, recording every
 // request the page makes.

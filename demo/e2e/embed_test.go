@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,7 +19,7 @@ import (
 // tag, plus a hostile script that tries to read the form.
 const hostPage = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Comoo security</title>
-<script src="/snoop.js"></script></head>
+<script src="%s"></script></head>
 <body><h1>Report a vulnerability</h1>
 <script src="%s/sealpost.js" data-config="%s/config.json" async></script>
 </body></html>`
@@ -35,37 +36,57 @@ setInterval(function () {
   try { window.snoop.push("value " + window.frames[0].document.querySelector("textarea").value); } catch (e) {}
 }, 100);`
 
-// TestTheHostPageCannotReadTheForm embeds the widget on a vendor page from
-// another origin, under a strict CSP on both pages, fills it, and checks
-// what the host page's scripts could see: nothing typed, only the receipt.
+// TestTheHostPageCannotReadTheForm embeds the widget on a vendor page, under
+// a strict CSP on both, fills it, and checks what the host page's scripts
+// could see: nothing typed, only the receipt. The widget is served from its
+// own origin (another site: the frame keeps that origin), and from the
+// vendor's own origin (the frame runs in an opaque one).
 func TestTheHostPageCannotReadTheForm(t *testing.T) {
-	v := setUp(t, "comoo")
-	widgetOrigin := strings.TrimSuffix(v.widgetURL, "/?config=config.json")
-	vendor := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", fmt.Sprintf(
-			"default-src 'self'; script-src 'self' %s; frame-src %s; style-src 'self'; object-src 'none'", widgetOrigin, widgetOrigin))
-		switch r.URL.Path {
-		case "/":
+	t.Run("widget origin", func(t *testing.T) {
+		v := setUp(t, "comoo")
+		widgetOrigin := strings.TrimSuffix(v.widgetURL, "/?config=config.json")
+		vendor := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Security-Policy", fmt.Sprintf(
+				"default-src 'self'; script-src 'self' %s; frame-src %s; style-src 'self'; object-src 'none'", widgetOrigin, widgetOrigin))
+			switch r.URL.Path {
+			case "/":
+				w.Header().Set("Content-Type", "text/html; charset=utf-8")
+				fmt.Fprintf(w, hostPage, "/snoop.js", widgetOrigin, widgetOrigin)
+			case "/snoop.js":
+				w.Header().Set("Content-Type", "text/javascript")
+				w.Write([]byte(snoopJS))
+			default:
+				http.NotFound(w, r)
+			}
+		}))
+		defer vendor.Close()
+		cannotRead(t, v, otherSite(vendor.URL), widgetOrigin)
+	})
+	t.Run("vendor origin", func(t *testing.T) {
+		v := setUp(t, "comoo")
+		widgetOrigin := strings.TrimSuffix(v.widgetURL, "/?config=config.json")
+		v.pages.Store("/security/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			fmt.Fprintf(w, hostPage, widgetOrigin, widgetOrigin)
-		case "/snoop.js":
+			fmt.Fprintf(w, hostPage, "/security/snoop.js", "", "")
+		}))
+		v.pages.Store("/security/snoop.js", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/javascript")
 			w.Write([]byte(snoopJS))
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	defer vendor.Close()
+		}))
+		cannotRead(t, v, widgetOrigin+"/security/", widgetOrigin)
+	})
+}
 
+func cannotRead(t *testing.T, v *vendorSetup, pageURL, widgetOrigin string) {
 	ctx, requests := browser(t)
 	console := watchConsole(t, ctx)
-	if err := doWithin(ctx, 60*time.Second, chromedp.Navigate(vendor.URL), chromedp.WaitVisible(chromedp.CSS("iframe"))); err != nil {
+	if err := doWithin(ctx, 60*time.Second, chromedp.Navigate(pageURL), chromedp.WaitVisible(chromedp.CSS("iframe"))); err != nil {
 		t.Fatal(err)
 	}
-	// Chrome runs the sandboxed frame (an opaque origin) in a process of
-	// its own: attach to it as a target, with the same request and console
-	// recording. Requests it made before this point were made before anything
-	// was typed.
+	// Chrome runs the frame (another site, or an opaque origin) in a
+	// process of its own: attach to it as a target, with the same request
+	// and console recording. Requests it made before this point were made
+	// before anything was typed.
 	frame := attachFrame(t, ctx, widgetOrigin, func(ev any) { requests.listen(ev); console.listen(ev) })
 	marker := "MARKER-SECRET-DETAILS-8e21"
 	err := doWithin(frame, 60*time.Second,
@@ -117,7 +138,11 @@ func TestTheHostPageCannotReadTheForm(t *testing.T) {
 	}
 }
 
-// attachFrame returns a context driving the widget's frame.
+// attached are the frame targets attachFrame has handed out.
+var attached sync.Map
+
+// attachFrame returns a context driving the widget's frame: a frame target
+// not handed out before.
 func attachFrame(t *testing.T, ctx context.Context, origin string, listen func(ev any)) context.Context {
 	for range 100 {
 		infos, err := chromedp.Targets(ctx)
@@ -125,7 +150,10 @@ func attachFrame(t *testing.T, ctx context.Context, origin string, listen func(e
 			t.Fatal(err)
 		}
 		for _, info := range infos {
-			if info.Type == "iframe" && strings.HasPrefix(info.URL, origin) {
+			if info.Type != "iframe" || !strings.HasPrefix(info.URL, origin) {
+				continue
+			}
+			if _, before := attached.LoadOrStore(info.TargetID, true); !before { // else a frame of an earlier visit, maybe not yet gone
 				frame, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID), chromedp.WithListener(listen))
 				t.Cleanup(cancel)
 				return frame

@@ -57,7 +57,7 @@ func TestTheInitSnippetWorksInAPlainPage(t *testing.T) {
 	defer page.Close()
 
 	ctx, _ := browser(t)
-	if err := doWithin(ctx, 60*time.Second, chromedp.Navigate(page.URL), chromedp.WaitVisible(chromedp.CSS("iframe"))); err != nil {
+	if err := doWithin(ctx, 60*time.Second, chromedp.Navigate(otherSite(page.URL)), chromedp.WaitVisible(chromedp.CSS("iframe"))); err != nil {
 		t.Fatal(err)
 	}
 	console := &consoleLog{}

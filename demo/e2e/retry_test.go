@@ -3,6 +3,10 @@
 package e2e
 
 import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -10,27 +14,46 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// TestAFailedPostKeepsTheSealedReport: the receiver is down, the widget
-// retries and gives up, keeping the sealed report (retry, .asc download,
-// email); the receiver comes back and one retry stores exactly one report.
-func TestAFailedPostKeepsTheSealedReport(t *testing.T) {
-	v := setUp(t, "comoo")
-	v.down.Store(true)
-	ctx, _ := browser(t)
-	err := doWithin(ctx, 90*time.Second,
-		chromedp.Navigate(v.widgetURL),
+// fileWhileDown fills and submits the form while the receiver answers 503,
+// and waits for the failure with its retry button.
+func fileWhileDown(ctx context.Context, marker string) error {
+	return doWithin(ctx, 90*time.Second,
 		formReady(),
-		chromedp.SendKeys(chromedp.CSS("#sp-targets"), "https://www.comoo.be/admin"),
-		chromedp.SendKeys(chromedp.CSS("#sp-description"), "The admin page answers without a login."),
+		clickThenType(chromedp.CSS("#sp-targets"), "https://www.comoo.be/admin"),
+		clickThenType(chromedp.CSS("#sp-description"), marker),
 		click(chromedp.CSS("#sp-policy-accepted")),
+		chromedp.WaitVisible(chromedp.CSS("#sp-policy-accepted:checked")),
 		click(chromedp.CSS("#sp-submit")),
 		chromedp.WaitVisible(chromedp.CSS("#sp-retry")),
 	)
-	if err != nil {
+}
+
+// outboxCount waits until the form has read its outbox and returns how many
+// reports it offers.
+func outboxCount(ctx context.Context) (string, error) {
+	if err := doWithin(ctx, 30*time.Second, chromedp.WaitVisible(chromedp.CSS(".sealpost[data-outbox]"))); err != nil {
+		return "", err
+	}
+	return chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector(".sealpost").dataset.outbox`))
+}
+
+// TestAFailedPostKeepsTheSealedReport: the receiver is down, the widget
+// retries and gives up, keeping the sealed report (retry, .asc download,
+// email, and the outbox); the receiver comes back and one retry in the page
+// stores exactly one report, which leaves the outbox.
+func TestAFailedPostKeepsTheSealedReport(t *testing.T) {
+	v := setUp(t, "comoo")
+	v.down.Store(true)
+	ctx, requests := browser(t)
+	marker := "MARKER-RETRY-4c1d"
+	if err := doWithin(ctx, 30*time.Second, chromedp.Navigate(v.widgetURL)); err != nil {
+		t.Fatal(err)
+	}
+	if err := fileWhileDown(ctx, marker); err != nil {
 		t.Fatalf("%v; the page shows:\n%s", err, pageText(ctx))
 	}
 	text := pageText(ctx)
-	for _, want := range []string{"503", "Download the encrypted report (.asc)", "Send it by email"} {
+	for _, want := range []string{"503", "Download the encrypted report (.asc)", "Send it by email", "kept, encrypted, in this browser"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the failure shows no %q:\n%s", want, text)
 		}
@@ -49,5 +72,98 @@ func TestAFailedPostKeepsTheSealedReport(t *testing.T) {
 	}
 	if list, _ := v.store.List(); len(list) != 1 {
 		t.Errorf("%d reports stored after the retry, want 1", len(list))
+	}
+	// Delivered, it left the outbox: the next visit offers nothing.
+	if err := doWithin(ctx, 30*time.Second, chromedp.Navigate(v.widgetURL)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := outboxCount(ctx); err != nil || n != "0" {
+		t.Errorf("the outbox offers %q reports after delivery (%v)", n, err)
+	}
+	if got := requests.containing(marker); len(got) > 0 {
+		t.Errorf("plaintext left the browser in %v", got)
+	}
+}
+
+// TestTheOutboxResendsOnTheNextVisit: the widget embedded on a vendor page
+// (another site) cannot post; the reporter leaves. On the next visit the
+// outbox offers the sealed report; the receiver is back, and sending it
+// stores exactly one report, with the host page told.
+func TestTheOutboxResendsOnTheNextVisit(t *testing.T) {
+	v := setUp(t, "comoo")
+	widgetOrigin := strings.TrimSuffix(v.widgetURL, "/?config=config.json")
+	vendor := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Security</title></head>
+<body><h1>Security</h1><script src="%s/sealpost.js" data-config="%s/config.json" async></script>
+<script src="data:text/javascript,document.addEventListener('sealpost:submitted',function(e){window.submitted=e.detail})"></script></body></html>`,
+			widgetOrigin, widgetOrigin)
+	}))
+	defer vendor.Close()
+	page := otherSite(vendor.URL)
+
+	v.down.Store(true)
+	ctx, requests := browser(t)
+	marker := "MARKER-OUTBOX-93be"
+	visit := func() context.Context {
+		t.Helper()
+		if err := doWithin(ctx, 60*time.Second, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS("iframe"))); err != nil {
+			t.Fatal(err)
+		}
+		return attachFrame(t, ctx, widgetOrigin, requests.listen)
+	}
+	frame := visit()
+	if err := fileWhileDown(frame, marker); err != nil {
+		t.Fatalf("%v; the frame shows:\n%s", err, pageText(frame))
+	}
+	if !strings.Contains(pageText(frame), "kept, encrypted, in this browser") {
+		t.Errorf("the failure does not say the report is kept for the next visit:\n%s", pageText(frame))
+	}
+
+	v.down.Store(false)
+	frame = visit()
+	if n, err := outboxCount(frame); err != nil || n != "1" {
+		t.Fatalf("the next visit's outbox offers %q reports (%v):\n%s", n, err, pageText(frame))
+	}
+	outbox, _ := chromedp.Run(frame, chromedp.Evaluate[string](`document.querySelector("#sp-outbox").innerText`))
+	if !strings.Contains(outbox, "Reports not sent yet") || strings.Contains(outbox, marker) {
+		t.Errorf("the outbox shows:\n%s", outbox)
+	}
+	if err := doWithin(frame, 60*time.Second, click(chromedp.CSS(".sp-resend")), chromedp.WaitVisible(chromedp.CSS("#sp-outbox [data-sealpost-receipt]"))); err != nil {
+		t.Fatalf("%v; the frame shows:\n%s", err, pageText(frame))
+	}
+	list, _ := v.store.List()
+	if len(list) != 1 {
+		t.Fatalf("%d reports stored after the resend, want 1", len(list))
+	}
+	id, _ := chromedp.Run(frame, chromedp.Evaluate[string](`document.querySelector("#sp-outbox [data-sealpost-receipt]").dataset.reportId`))
+	if id != list[0].ID {
+		t.Errorf("the receipt names %q, the store holds %q", id, list[0].ID)
+	}
+	var submitted map[string]string
+	for range 50 {
+		if submitted, _ = chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`window.submitted || null`)); submitted != nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if submitted["id"] != list[0].ID {
+		t.Errorf("the host page was told %v", submitted)
+	}
+	// The typed report is in the ciphertext only.
+	if r, _ := gpgReport(t, v.secret, list[0].Path); r.Description != marker {
+		t.Errorf("the stored report decrypts to %q, want %q", r.Description, marker)
+	}
+	if got := requests.containing(marker); len(got) > 0 {
+		t.Errorf("plaintext left the browser in %v", got)
+	}
+
+	frame = visit()
+	if n, err := outboxCount(frame); err != nil || n != "0" {
+		t.Errorf("the outbox still offers %q reports after the resend (%v)", n, err)
 	}
 }

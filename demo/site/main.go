@@ -64,7 +64,9 @@ func run(port int, widgetDir, state, examples, mailpit string, log *slog.Logger)
 	if err != nil {
 		return err
 	}
-	site := fmt.Sprintf("http://127.0.0.1:%d", port)
+	// The site is named localhost, the widget 127.0.0.1: two sites, as a
+	// vendor and a widget host would be, so the browser isolates the frame.
+	site := fmt.Sprintf("http://localhost:%d", port)
 	widget := fmt.Sprintf("http://127.0.0.1:%d", port+1)
 	receiverURL := fmt.Sprintf("http://127.0.0.1:%d", port+2)
 
