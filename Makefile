@@ -16,7 +16,7 @@ GO_FILES   = $(shell find . -name '*.go' -not -path './.git/*')
 help:
 	@echo "make demo   run the demo on the embedded defaults"
 	@echo "make test   lint, native tests, the core under js/wasm, brief fuzzing"
-	@echo "make build  build bin/sealpost"
+	@echo "make build  build bin/sealpost and the widget's site in dist/widget (PREFIX=/path to serve it under a path)"
 	@echo "make bench  benchmarks"
 	@echo "make lint   go vet and gofmt"
 	@echo "make fuzz-long FUZZTIME=10m  long fuzzing"
@@ -31,9 +31,11 @@ build: widget
 	@echo "sealpost.js integrity: sha384-$$(openssl dgst -sha384 -binary dist/widget/sealpost.js | openssl base64 -A)"
 
 # bin/sealpost and the widget's static site, uncompressed (what make demo needs).
+# PREFIX=/sealpost builds the site to be served under that path.
+PREFIX ?=
 widget:
 	$(GO) build $(RELEASE_FLAGS) -o $(BIN)/sealpost ./core/cmd/sealpost
-	$(GO) run ./wasm -out dist/widget
+	$(GO) run ./wasm -out dist/widget -prefix "$(PREFIX)"
 	GOOS=js GOARCH=wasm $(GO) build $(RELEASE_FLAGS) -o dist/widget/web/app.wasm ./wasm
 
 deps:
