@@ -106,7 +106,10 @@ func (o *idbOutbox) write(change func(store app.Value)) error {
 		}
 	}
 	complete := app.FuncOf(func(app.Value, []app.Value) any { settle(nil); return nil })
-	failed := app.FuncOf(func(app.Value, []app.Value) any { settle(domError("saving to the outbox", tx.Get("error"))); return nil })
+	failed := app.FuncOf(func(app.Value, []app.Value) any {
+		settle(domError("saving to the outbox", tx.Get("error")))
+		return nil
+	})
 	defer complete.Release()
 	defer failed.Release()
 	tx.Set("oncomplete", complete)
@@ -120,7 +123,10 @@ func (o *idbOutbox) write(change func(store app.Value)) error {
 func wait(req app.Value) (app.Value, error) {
 	ch := make(chan settled, 1)
 	ok := app.FuncOf(func(app.Value, []app.Value) any { ch <- settled{v: req.Get("result")}; return nil })
-	failed := app.FuncOf(func(app.Value, []app.Value) any { ch <- settled{err: domError("the outbox", req.Get("error"))}; return nil })
+	failed := app.FuncOf(func(app.Value, []app.Value) any {
+		ch <- settled{err: domError("the outbox", req.Get("error"))}
+		return nil
+	})
 	defer ok.Release()
 	defer failed.Release()
 	req.Set("onsuccess", ok)
