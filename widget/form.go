@@ -41,6 +41,7 @@ type Form struct {
 	ready    bool
 	files    []chosen
 	hashing  bool
+	dragging bool
 	values   Values
 	problems map[string]report.Problem
 	sending  bool
@@ -168,13 +169,38 @@ func (f *Form) report() *report.Report {
 	return r
 }
 
-// onFiles takes the files chosen in the picker and hashes them, off the
-// UI's path, showing each one's size and SHA-256 when done.
+// onFiles takes the files chosen in the picker.
 func (f *Form) onFiles(ctx app.Context, e app.Event) {
-	if FilesFrom == nil {
+	f.addFiles(ctx, ctx.JSSrc().Get("files"))
+	// Emptied, the picker can take the same file again after a removal,
+	// and says nothing that the list below does not.
+	ctx.JSSrc().Set("value", "")
+}
+
+// onDragOver lets files be dropped on the drop zone.
+func (f *Form) onDragOver(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	f.dragging = true
+}
+
+func (f *Form) onDragLeave(ctx app.Context, e app.Event) { f.dragging = false }
+
+// onDrop takes the files dropped on the drop zone.
+func (f *Form) onDrop(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	f.dragging = false
+	if dt := e.Get("dataTransfer"); dt.Truthy() {
+		f.addFiles(ctx, dt.Get("files"))
+	}
+}
+
+// addFiles hashes files from a FileList, off the UI's path, showing each
+// one's size and SHA-256 when done.
+func (f *Form) addFiles(ctx app.Context, list app.Value) {
+	if FilesFrom == nil || !list.Truthy() || list.Length() == 0 {
 		return
 	}
-	picked := FilesFrom(ctx.JSSrc().Get("files"))
+	picked := FilesFrom(list)
 	f.hashing = true
 	ctx.Async(func() {
 		var done []chosen

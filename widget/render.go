@@ -234,12 +234,21 @@ func (f *Form) renderFiles() app.UI {
 	if invalid {
 		describedBy += " " + errorID("attachments")
 	}
+	zone := "sp-drop"
+	if f.dragging {
+		zone += " sp-over"
+	}
 	return app.Div().Class("sp-field").Body(
 		app.Label().For("sp-attachments").Text(report.FieldLabel(lang, "attachments")),
 		app.P().ID("sp-attachments-hint").Class("sp-hint").Text(limits),
-		app.Input().Type("file").ID("sp-attachments").Name("attachments").Multiple(true).
-			Attr("accept", strings.Join(a.Types, ",")).Aria("invalid", when(invalid)).Aria("describedby", describedBy).
-			OnChange(f.onFiles),
+		// The drop zone holds the picker: dropping is a shortcut, the
+		// picker (and its keyboard use) is always there.
+		app.Div().Class(zone).OnDragOver(f.onDragOver).OnDragLeave(f.onDragLeave).OnDrop(f.onDrop).Body(
+			app.Input().Type("file").ID("sp-attachments").Name("attachments").Multiple(true).
+				Attr("accept", strings.Join(a.Types, ",")).Aria("invalid", when(invalid)).Aria("describedby", describedBy).
+				OnChange(f.onFiles),
+			app.Span().Class("sp-hint").Text(text(lang, "files_drop", "")),
+		),
 		app.Ul().Class("sp-files").Body(
 			app.Range(f.files).Slice(func(i int) app.UI {
 				c := f.files[i]

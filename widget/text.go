@@ -6,6 +6,7 @@ import "strings"
 // validation messages come from core/report in the same languages.
 var texts = map[string]map[string]string{
 	"en": {
+		"files_drop":    "or drop the files here",
 		"kept_outbox":   "It is also kept, encrypted, in this browser: if you leave now, the form offers to send it on your next visit.",
 		"outbox":        "Reports not sent yet",
 		"outbox_intro":  "These reports were encrypted on an earlier visit but could not be sent. Only {org} can read them.",
@@ -40,6 +41,7 @@ var texts = map[string]map[string]string{
 		"failed":        "Sending failed",
 	},
 	"nl": {
+		"files_drop":    "of sleep de bestanden hierheen",
 		"kept_outbox":   "Ze wordt ook versleuteld bewaard in deze browser: als je nu weggaat, biedt het formulier bij je volgende bezoek aan om ze te versturen.",
 		"outbox":        "Nog niet verstuurde meldingen",
 		"outbox_intro":  "Deze meldingen werden bij een eerder bezoek versleuteld maar konden niet worden verstuurd. Alleen {org} kan ze lezen.",
@@ -74,6 +76,7 @@ var texts = map[string]map[string]string{
 		"failed":        "Versturen mislukt",
 	},
 	"fr": {
+		"files_drop":    "ou déposez les fichiers ici",
 		"kept_outbox":   "Il est aussi conservé, chiffré, dans ce navigateur : si vous partez maintenant, le formulaire proposera de l'envoyer lors de votre prochaine visite.",
 		"outbox":        "Rapports pas encore envoyés",
 		"outbox_intro":  "Ces rapports ont été chiffrés lors d'une visite précédente mais n'ont pas pu être envoyés. Seul {org} peut les lire.",
@@ -108,6 +111,7 @@ var texts = map[string]map[string]string{
 		"failed":        "L'envoi a échoué",
 	},
 	"de": {
+		"files_drop":    "oder ziehen Sie die Dateien hierher",
 		"kept_outbox":   "Sie wird außerdem verschlüsselt in diesem Browser aufbewahrt: Wenn Sie die Seite jetzt verlassen, bietet das Formular beim nächsten Besuch an, sie zu senden.",
 		"outbox":        "Noch nicht gesendete Meldungen",
 		"outbox_intro":  "Diese Meldungen wurden bei einem früheren Besuch verschlüsselt, konnten aber nicht gesendet werden. Nur {org} kann sie lesen.",
@@ -142,6 +146,7 @@ var texts = map[string]map[string]string{
 		"failed":        "Senden fehlgeschlagen",
 	},
 	"es": {
+		"files_drop":    "o suelte los archivos aquí",
 		"kept_outbox":   "También se conserva, cifrado, en este navegador: si se marcha ahora, el formulario le ofrecerá enviarlo en su próxima visita.",
 		"outbox":        "Informes aún no enviados",
 		"outbox_intro":  "Estos informes se cifraron en una visita anterior pero no pudieron enviarse. Solo {org} puede leerlos.",

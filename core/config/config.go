@@ -212,6 +212,7 @@ func (c *Config) Rules() report.Rules {
 		MaxAttachments:    c.Attachments.MaxCount,
 		MaxFileBytes:      c.Attachments.MaxFileBytes,
 		MaxTotalBytes:     c.Attachments.MaxTotalBytes,
+		AttachmentTypes:   slices.Clone(c.Attachments.Types),
 	}
 }
 

@@ -9,6 +9,7 @@ var Languages = []string{"en", "nl", "fr", "de", "es"}
 // when the rule applies to a list rather than a text.
 var messages = map[string]map[string]string{
 	"en": {
+		"attachment_type":     "{0}: this type of file is not accepted (accepted: {1}).",
 		"required":            "{0} is required.",
 		"max":                 "{0} is too long: at most {1} characters.",
 		"max_items":           "{0}: at most {1} entries.",
@@ -35,6 +36,7 @@ var messages = map[string]map[string]string{
 		"max_total_size":      "The attachments are too large together: at most {0} in total.",
 	},
 	"nl": {
+		"attachment_type":     "{0}: dit type bestand wordt niet aanvaard (aanvaard: {1}).",
 		"required":            "{0} is verplicht.",
 		"max":                 "{0} is te lang: hoogstens {1} tekens.",
 		"max_items":           "{0}: hoogstens {1} items.",
@@ -61,6 +63,7 @@ var messages = map[string]map[string]string{
 		"max_total_size":      "De bijlagen zijn samen te groot: hoogstens {0} in totaal.",
 	},
 	"fr": {
+		"attachment_type":     "{0} : ce type de fichier n'est pas accepté (acceptés : {1}).",
 		"required":            "{0} est obligatoire.",
 		"max":                 "{0} : le texte est trop long ({1} caractères au maximum).",
 		"max_items":           "{0} : {1} entrées au maximum.",
@@ -87,6 +90,7 @@ var messages = map[string]map[string]string{
 		"max_total_size":      "Les pièces jointes sont trop volumineuses ensemble : {0} au maximum au total.",
 	},
 	"de": {
+		"attachment_type":     "{0}: Dieser Dateityp wird nicht angenommen (angenommen: {1}).",
 		"required":            "{0} ist erforderlich.",
 		"max":                 "{0} ist zu lang: höchstens {1} Zeichen.",
 		"max_items":           "{0}: höchstens {1} Einträge.",
@@ -113,6 +117,7 @@ var messages = map[string]map[string]string{
 		"max_total_size":      "Die Anhänge sind zusammen zu groß: höchstens {0} insgesamt.",
 	},
 	"es": {
+		"attachment_type":     "{0}: este tipo de archivo no se acepta (se aceptan: {1}).",
 		"required":            "{0}: este campo es obligatorio.",
 		"max":                 "{0}: el texto es demasiado largo ({1} caracteres como máximo).",
 		"max_items":           "{0}: {1} entradas como máximo.",

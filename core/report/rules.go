@@ -32,6 +32,28 @@ type Rules struct {
 	MaxAttachments int
 	MaxFileBytes   int64
 	MaxTotalBytes  int64
+	// AttachmentTypes are the accepted media types ("video/*",
+	// "image/png"); empty means any.
+	AttachmentTypes []string
+}
+
+// TypeAccepted reports whether media type mt is one of accepted (where
+// "video/*" takes every video type); an empty list accepts every type.
+func TypeAccepted(mt string, accepted []string) bool {
+	if len(accepted) == 0 {
+		return true
+	}
+	base, _, err := mime.ParseMediaType(mt)
+	if err != nil {
+		return false
+	}
+	for _, a := range accepted {
+		a = strings.ToLower(a)
+		if a == base || strings.HasSuffix(a, "/*") && strings.HasPrefix(base, a[:len(a)-1]) {
+			return true
+		}
+	}
+	return false
 }
 
 // Requirable lists the JSON names that [Rules.Required] may hold.

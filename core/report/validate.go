@@ -132,6 +132,9 @@ func attachmentProblems(r *Report, rules Rules, add func(field, rule, key, param
 		if rules.MaxFileBytes > 0 && a.Size > rules.MaxFileBytes {
 			add(fmt.Sprintf("attachments[%d]", i), "max_file_size", "max_file_size", FormatBytes(rules.MaxFileBytes))
 		}
+		if isMediaType(a.Type) && !TypeAccepted(a.Type, rules.AttachmentTypes) {
+			add(fmt.Sprintf("attachments[%d]", i), "attachment_type", "attachment_type", strings.Join(rules.AttachmentTypes, ", "))
+		}
 	}
 	if rules.MaxTotalBytes > 0 && total > rules.MaxTotalBytes {
 		add("attachments", "max_total_size", "max_total_size", FormatBytes(rules.MaxTotalBytes))

@@ -90,6 +90,7 @@ var ruleCases = []struct {
 	{"no steps and no attachment is refused when either is needed", Rules{StepsOrAttachment: true}, func(r *Report) { r.Steps, r.Attachments = "", nil }, "steps", "steps_or_attachment", ""},
 	{"too many attachments are refused", fullRules, func(r *Report) { r.Attachments = slices.Repeat(r.Attachments, 4) }, "attachments", "max_attachments", ""},
 	{"any attachment is refused when none are allowed", Rules{}, func(r *Report) {}, "attachments", "max_attachments", "no_attachments"},
+	{"a file of a type the vendor does not accept is refused", Rules{MaxAttachments: 1, AttachmentTypes: []string{"video/*", "text/plain"}}, func(r *Report) { r.Attachments[0].Type = "application/x-msdownload" }, "attachments[0]", "attachment_type", ""},
 	{"a file over the per-file limit is refused", fullRules, func(r *Report) { r.Attachments[0].Size = 101 }, "attachments[0]", "max_file_size", ""},
 	{"files over the total limit are refused", fullRules, func(r *Report) {
 		a := r.Attachments[0]

@@ -271,6 +271,7 @@ func TestAReportFiledInTheBrowserArrivesSealed(t *testing.T) {
 			// An attachment: marker text amid binary bytes, 300 kB, read by the
 			// browser in chunks and streamed through the sealer.
 			attachment := bytes.Repeat([]byte("ATTACHMENT-MARKER-6d1f\x00\x01\xfe\xff"), 12000)
+			const dropped = "DROPPED-MARKER-2b7e: what the server answered"
 			attachmentFile := filepath.Join(t.TempDir(), "screen-recording.webm")
 			if err := os.WriteFile(attachmentFile, attachment, 0o644); err != nil {
 				t.Fatal(err)
@@ -278,6 +279,9 @@ func TestAReportFiledInTheBrowserArrivesSealed(t *testing.T) {
 			steps = append(steps,
 				chromedp.SetUploadFiles(chromedp.CSS("#sp-attachments"), []string{attachmentFile}),
 				chromedp.WaitVisible(chromedp.CSS(".sp-sha")),
+				// A second file, dropped on the drop zone.
+				dropFile("notes.txt", "text/plain", dropped),
+				chromedp.WaitVisible(chromedp.CSS(".sp-files li:nth-child(2) .sp-sha")),
 			)
 			for name, value := range fields {
 				sel := chromedp.CSS("#sp-" + strings.NewReplacer(".", "-", "_", "-").Replace(name)) // the widget's control ids
@@ -312,7 +316,8 @@ func TestAReportFiledInTheBrowserArrivesSealed(t *testing.T) {
 			}
 
 			r, files := gpgReport(t, v.secret, st.Path)
-			if len(files) != 1 || !bytes.Equal(files[0], attachment) || len(r.Attachments) != 1 || r.Attachments[0].Name != "screen-recording.webm" {
+			if len(files) != 2 || !bytes.Equal(files[0], attachment) || len(r.Attachments) != 2 || r.Attachments[0].Name != "screen-recording.webm" ||
+				string(files[1]) != dropped || r.Attachments[1].Name != "notes.txt" || r.Attachments[1].Type != "text/plain" {
 				t.Errorf("attachments: %d parts, %+v", len(files), r.Attachments)
 			}
 			got := map[string]string{
@@ -340,7 +345,7 @@ func TestAReportFiledInTheBrowserArrivesSealed(t *testing.T) {
 					t.Errorf("CSP violation: %s", line)
 				}
 			}
-			if got := requests.containing("ATTACHMENT-MARKER-6d1f"); len(got) > 0 {
+			if got := append(requests.containing("ATTACHMENT-MARKER-6d1f"), requests.containing(dropped)...); len(got) > 0 {
 				t.Errorf("attachment bytes left the browser in %v", got)
 			}
 			for name, value := range fields {
@@ -352,6 +357,21 @@ func TestAReportFiledInTheBrowserArrivesSealed(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// dropFile drops a file with the given text on the attachments' drop
+// zone, as dragging it from the desktop does.
+func dropFile(name, typ, content string) chromedp.Action[chromedp.Void] {
+	q := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	eval := chromedp.Evaluate[bool](`(function () {
+  var dt = new DataTransfer();
+  dt.items.add(new File([` + q(content) + `], ` + q(name) + `, {type: ` + q(typ) + `}));
+  return document.querySelector(".sp-drop").dispatchEvent(new DragEvent("drop", {bubbles: true, cancelable: true, dataTransfer: dt}));
+})()`)
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := eval(ctx, t)
+		return chromedp.Void{}, err
 	}
 }
 
