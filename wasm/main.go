@@ -31,8 +31,9 @@ func generate(out, prefix string) error {
 		Title:       "Report a security vulnerability",
 		Description: "An encrypted vulnerability report form",
 		// Local icons: the default points at a third-party host.
-		Icon:   app.Icon{Default: "/web/icon.svg", SVG: "/web/icon.svg"},
-		Styles: []string{"/web/sealpost.css"},
+		Icon:                  app.Icon{Default: "/web/icon.svg", SVG: "/web/icon.svg"},
+		Styles:                []string{"/web/sealpost.css"},
+		ServiceWorkerTemplate: widget.WorkerJS,
 	}
 	if prefix != "" {
 		h.Resources = app.PrefixedLocation(prefix)

@@ -3,6 +3,8 @@
 package main
 
 import (
+	"net/http"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/sealpost/sealpost/widget"
@@ -12,6 +14,8 @@ func main() {
 	shimStorage()
 	widget.FilesFrom = filesFrom
 	widget.NewOutbox = openIDBOutbox
+	widget.NewSealSink = newBlobSink
+	http.DefaultTransport = xhrTransport{}
 	h := parentHost{}
 	h.watchHeight()
 	host = h

@@ -12,8 +12,8 @@ import (
 )
 
 // The outbox lives in IndexedDB, in the widget origin's storage: one
-// object store of sealed reports keyed by idempotency key. It holds
-// ciphertext only. A frame in an opaque origin (the widget sandboxed on
+// object store of sealed reports (as Blobs) keyed by idempotency key. It
+// holds ciphertext only. A frame in an opaque origin (the widget sandboxed on
 // its vendor's own origin) has no IndexedDB; the form then keeps its
 // outbox in memory and says so.
 const (
@@ -50,8 +50,10 @@ func openIDBOutbox() (widget.Outbox, error) {
 func (o *idbOutbox) Durable() bool { return true }
 
 func (o *idbOutbox) Put(p widget.Pending) error {
-	sealed := app.Window().Get("Uint8Array").New(len(p.Sealed))
-	app.CopyBytesToJS(sealed, p.Sealed)
+	sealed, err := blobOf(p.Sealed)
+	if err != nil {
+		return err
+	}
 	return o.write(func(store app.Value) {
 		store.Call("put", map[string]any{
 			"key": p.Key, "endpoint": p.Endpoint, "fingerprint": p.Fingerprint,
@@ -79,11 +81,13 @@ func (o *idbOutbox) List(endpoint string) ([]widget.Pending, error) {
 		if v.Get("endpoint").String() != endpoint {
 			continue
 		}
-		sealed := make([]byte, v.Get("sealed").Length())
-		app.CopyBytesToGo(sealed, v.Get("sealed"))
+		sealed := v.Get("sealed")
+		if !sealed.InstanceOf(app.Window().Get("Blob")) {
+			continue // not written by this version
+		}
 		out = append(out, widget.Pending{
 			Key: v.Get("key").String(), Endpoint: endpoint, Fingerprint: v.Get("fingerprint").String(),
-			Created: time.UnixMilli(int64(v.Get("created").Float())), Sealed: sealed,
+			Created: time.UnixMilli(int64(v.Get("created").Float())), Sealed: &blobSealed{blob: sealed, size: int64(sealed.Get("size").Float())},
 		})
 	}
 	return out, nil

@@ -17,3 +17,9 @@ var Icon []byte
 //
 //go:embed sealpost.js
 var Loader []byte
+
+// WorkerJS is the template of the widget's service worker (app-worker.js):
+// it caches the widget's own files and stays out of every other request.
+//
+//go:embed app-worker.js
+var WorkerJS string

@@ -49,10 +49,15 @@ type Form struct {
 	failure  string
 	// sealed and key are the sealed report and its idempotency key, kept
 	// after a failed post: a retry sends exactly the same message.
-	sealed []byte
+	sealed Sealed
 	key    string
+	// mailto is the link that emails the sealed report (or, when it is too
+	// long for a link, asks for the downloaded file to be attached).
+	mailto string
 	// progress is how much of the attachments has been sealed, 0 to total.
 	progress, total int64
+	// uploaded is how much of the sealed report has been sent, of upload.
+	uploaded, upload int64
 	// kept is set once the failed report is in the outbox; keptDurable
 	// when that outbox outlives the page.
 	kept, keptDurable bool
@@ -264,7 +269,7 @@ func (f *Form) onSubmit(ctx app.Context, e app.Event) {
 	}
 	r := f.report()
 	var bodies []io.Reader
-	f.progress, f.total = 0, 0
+	f.progress, f.total, f.uploaded, f.upload = 0, 0, 0, 0
 	for _, c := range f.files {
 		f.total += c.meta.Size
 		bodies = append(bodies, &progressReader{r: c.file.Open(), report: func(n int64) {
@@ -279,7 +284,15 @@ func (f *Form) onSubmit(ctx app.Context, e app.Event) {
 			return
 		}
 		key := deliver.NewIdempotencyKey()
-		ctx.Dispatch(func(ctx app.Context) { f.sealed, f.key, f.kept = sealed, key, false })
+		mailto, subject := "", "Encrypted vulnerability report"
+		if to := f.Config.Org.SecurityEmail; to != "" {
+			if small := readSmall(sealed, deliver.MaxMailtoLength); small != nil {
+				mailto, _ = deliver.Mailto(to, subject, small, ascName(key))
+			} else {
+				mailto = deliver.MailtoAttached(to, subject, ascName(key))
+			}
+		}
+		ctx.Dispatch(func(ctx app.Context) { f.sealed, f.key, f.kept, f.mailto = sealed, key, false, mailto })
 		f.post(ctx, sealed, key, false)
 	})
 }
@@ -292,7 +305,7 @@ func (f *Form) onRetry(ctx app.Context, e app.Event) {
 	// The failure block (and this button) stays while retrying: go-app
 	// drops what is dispatched from the context of an element that left the
 	// page.
-	f.sending = true
+	f.sending, f.uploaded, f.upload = true, 0, 0
 	sealed, key, kept := f.sealed, f.key, f.kept
 	ctx.Async(func() { f.post(ctx, sealed, key, kept) })
 }
@@ -301,8 +314,8 @@ func (f *Form) onRetry(ctx app.Context, e app.Event) {
 // a retry, a download and an email link (and nothing typed is lost), and
 // goes into the outbox, which offers it again on the next visit; once it is
 // delivered it leaves the outbox.
-func (f *Form) post(ctx app.Context, sealed []byte, key string, kept bool) {
-	summary, err := f.Submitter.Post(context.Background(), sealed, key)
+func (f *Form) post(ctx app.Context, sealed Sealed, key string, kept bool) {
+	summary, err := f.Submitter.Post(f.uploadContext(ctx), sealed, key)
 	if err != nil {
 		durable, putErr := false, error(nil)
 		if !kept {
@@ -330,6 +343,14 @@ func (f *Form) post(ctx app.Context, sealed []byte, key string, kept bool) {
 	})
 }
 
+// uploadContext is the context a post runs under: it shows the upload's
+// progress in the form.
+func (f *Form) uploadContext(ctx app.Context) context.Context {
+	return WithUploadProgress(context.Background(), func(sent, total int64) {
+		ctx.Dispatch(func(app.Context) { f.uploaded, f.upload = sent, total })
+	})
+}
+
 // onResend sends a report an earlier visit left in the outbox, under its
 // first idempotency key. Its receipt shows in the outbox, so a report being
 // written in the form meanwhile stays as it is.
@@ -342,7 +363,7 @@ func (f *Form) onResend(key string) app.EventHandler {
 		p := f.pending[i]
 		f.resending, f.outboxFail = key, ""
 		ctx.Async(func() {
-			summary, err := f.Submitter.Post(context.Background(), p.Sealed, p.Key)
+			summary, err := f.Submitter.Post(f.uploadContext(ctx), p.Sealed, p.Key)
 			if err == nil {
 				summary.KeyFingerprint = p.Fingerprint
 				err = f.outbox().Delete(p.Key)

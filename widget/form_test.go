@@ -244,7 +244,7 @@ func TestTheOutboxOffersWhatAnEarlierVisitCouldNotSend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sealed := []byte("-----BEGIN PGP MESSAGE-----\n\nwcBMA...\n-----END PGP MESSAGE-----\n")
+	sealed := SealedBytes("-----BEGIN PGP MESSAGE-----\n\nwcBMA...\n-----END PGP MESSAGE-----\n")
 	box := &MemoryOutbox{}
 	box.Put(Pending{Key: "0123456789abcdef", Endpoint: cfg.Endpoint.URL, Fingerprint: "ABCD1234", Created: now, Sealed: sealed})
 	box.Put(Pending{Key: "fedcba9876543210", Endpoint: "https://elsewhere.example/reports", Created: now, Sealed: sealed})
@@ -268,11 +268,11 @@ func TestTheOutboxOffersWhatAnEarlierVisitCouldNotSend(t *testing.T) {
 
 func TestTheMemoryOutboxKeepsOneEntryPerKey(t *testing.T) {
 	box := &MemoryOutbox{}
-	box.Put(Pending{Key: "a", Endpoint: "e", Sealed: []byte("1")})
-	box.Put(Pending{Key: "a", Endpoint: "e", Sealed: []byte("2")})
+	box.Put(Pending{Key: "a", Endpoint: "e", Sealed: SealedBytes("1")})
+	box.Put(Pending{Key: "a", Endpoint: "e", Sealed: SealedBytes("2")})
 	box.Put(Pending{Key: "b", Endpoint: "e"})
 	list, _ := box.List("e")
-	if len(list) != 2 || list[0].Key != "a" || string(list[0].Sealed) != "2" {
+	if len(list) != 2 || list[0].Key != "a" || string(list[0].Sealed.(SealedBytes)) != "2" {
 		t.Errorf("list %+v", list)
 	}
 	box.Delete("a")

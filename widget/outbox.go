@@ -16,7 +16,7 @@ type Pending struct {
 	Endpoint    string
 	Fingerprint string
 	Created     time.Time
-	Sealed      []byte
+	Sealed      Sealed
 }
 
 // Outbox keeps sealed reports until they are delivered. Its methods may

@@ -1,7 +1,6 @@
 package widget
 
 import (
-	"encoding/base64"
 	"strconv"
 	"strings"
 	"time"
@@ -17,11 +16,17 @@ import (
 func (f *Form) Render() app.UI {
 	cfg, lang := f.Config, f.Lang
 	org := cfg.Org.Name
-	outbox := ""
+	// data-outbox (reports offered) and data-uploaded (bytes the last post
+	// sent, as the upload's progress said) tell scripts and tests what the
+	// form did.
+	outbox, uploaded := "", ""
 	if f.outboxLoaded {
 		outbox = strconv.Itoa(len(f.pending))
 	}
-	return app.Div().Class("sealpost").Lang(lang).DataSet("ready", when(f.ready)).DataSet("outbox", outbox).Body(
+	if f.uploaded > 0 {
+		uploaded = strconv.FormatInt(f.uploaded, 10)
+	}
+	return app.Div().Class("sealpost").Lang(lang).DataSet("ready", when(f.ready)).DataSet("outbox", outbox).DataSet("uploaded", uploaded).Body(
 		f.renderLanguages(),
 		app.H1().Text(text(lang, "heading", org)),
 		app.If(cfg.Org.PolicySummary != "", func() app.UI { return app.P().Class("sp-summary").Text(cfg.Org.PolicySummary) }),
@@ -134,6 +139,10 @@ func (f *Form) renderForm() app.UI {
 			app.If(f.sending && f.total > 0, func() app.UI {
 				return app.Progress().ID("sp-progress").Max(f.total).Value(min(f.progress, f.total)).
 					Aria("label", text(lang, "sealing", org))
+			}),
+			app.If(f.sending && f.upload > 0, func() app.UI {
+				return app.Progress().ID("sp-upload").Max(f.upload).Value(min(f.uploaded, f.upload)).
+					Aria("label", text(lang, "uploading", org))
 			}),
 		),
 		app.If(f.failure != "", f.renderFailure),
@@ -277,9 +286,8 @@ func (f *Form) renderFailure() app.UI {
 	}
 	filename := ascName(f.key)
 	var mail app.UI = app.Text("")
-	if to := f.Config.Org.SecurityEmail; to != "" {
-		link, _ := deliver.Mailto(to, "Encrypted vulnerability report", f.sealed, filename)
-		mail = app.A().Class("sp-email").Href(link).Text(text(lang, "email", org))
+	if f.mailto != "" {
+		mail = app.A().Class("sp-email").Href(f.mailto).Text(text(lang, "email", org))
 	}
 	return app.Div().Class("sp-alert sp-failed").Role("alert").Body(
 		app.Strong().Text(text(lang, "failed", org)),
@@ -288,7 +296,7 @@ func (f *Form) renderFailure() app.UI {
 		app.If(f.keptDurable, func() app.UI { return app.P().ID("sp-kept").Text(text(lang, "kept_outbox", org)) }),
 		app.Div().Class("sp-actions").Body(
 			app.Button().Type("button").ID("sp-retry").Class("sp-submit").Disabled(f.sending).OnClick(f.onRetry).Text(text(lang, "retry", org)),
-			app.A().ID("sp-download").Href(dataURL(f.sealed)).Attr("download", filename).Text(text(lang, "download", org)),
+			app.A().ID("sp-download").Href(f.sealed.URL()).Attr("download", filename).Text(text(lang, "download", org)),
 			mail,
 		),
 	)
@@ -296,11 +304,6 @@ func (f *Form) renderFailure() app.UI {
 
 // ascName is the file name a sealed report downloads as.
 func ascName(key string) string { return "sealpost-report-" + key[:min(8, len(key))] + ".asc" }
-
-// dataURL is a link that downloads a sealed (armored) report.
-func dataURL(sealed []byte) string {
-	return "data:application/pgp-encrypted;base64," + base64.StdEncoding.EncodeToString(sealed)
-}
 
 // renderOutbox lists the sealed reports an earlier visit could not send,
 // with what is known of each without decrypting it (when, how big, to which
@@ -313,13 +316,13 @@ func (f *Form) renderOutbox() app.UI {
 		app.Ul().Class("sp-pending").Body(app.Range(f.pending).Slice(func(i int) app.UI {
 			p := f.pending[i]
 			about := strings.NewReplacer("{time}", p.Created.Local().Format("2006-01-02 15:04"),
-				"{size}", report.FormatBytes(int64(len(p.Sealed))), "{key}", p.Fingerprint).Replace(text(lang, "outbox_item", org))
+				"{size}", report.FormatBytes(p.Sealed.Size()), "{key}", p.Fingerprint).Replace(text(lang, "outbox_item", org))
 			return app.Li().DataSet("key", p.Key).Body(
 				app.P().Text(about),
 				app.Div().Class("sp-actions").Body(
 					app.Button().Type("button").Class("sp-submit sp-resend").Disabled(f.resending != "" || f.Submitter == nil).
 						OnClick(f.onResend(p.Key)).Text(text(lang, map[bool]string{true: "sending", false: "send_now"}[f.resending == p.Key], org)),
-					app.A().Class("sp-download").Href(dataURL(p.Sealed)).Attr("download", ascName(p.Key)).Text(text(lang, "download", org)),
+					app.A().Class("sp-download").Href(p.Sealed.URL()).Attr("download", ascName(p.Key)).Text(text(lang, "download", org)),
 					app.Button().Type("button").Class("sp-discard").Disabled(f.resending == p.Key).OnClick(f.onDiscard(p.Key)).Text(text(lang, "discard", org)),
 				),
 			)

@@ -1,7 +1,6 @@
 package widget
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"time"
@@ -17,10 +16,10 @@ import (
 // leave it.
 type Submitter interface {
 	// Seal encrypts the report and its attachments' contents.
-	Seal(ctx context.Context, r *report.Report, attachments []io.Reader) ([]byte, error)
+	Seal(ctx context.Context, r *report.Report, attachments []io.Reader) (Sealed, error)
 	// Post delivers a sealed report under an idempotency key; posting the
 	// same sealed report again with the same key files it once.
-	Post(ctx context.Context, sealed []byte, key string) (*deliver.Summary, error)
+	Post(ctx context.Context, sealed Sealed, key string) (*deliver.Summary, error)
 }
 
 // CoreSubmitter seals with core/seal to the vendor's keys and posts with
@@ -34,17 +33,18 @@ type CoreSubmitter struct {
 
 // Seal encrypts r with its attachments, armored: the same message serves
 // the post, the .asc download and the email fallback.
-func (s *CoreSubmitter) Seal(ctx context.Context, r *report.Report, attachments []io.Reader) ([]byte, error) {
-	var sealed bytes.Buffer
-	if err := seal.Report(&sealed, r, attachments, s.Keys, seal.Options{Armor: true, Now: s.Now}); err != nil {
+func (s *CoreSubmitter) Seal(ctx context.Context, r *report.Report, attachments []io.Reader) (Sealed, error) {
+	sink := newSealSink()
+	if err := seal.Report(sink, r, attachments, s.Keys, seal.Options{Armor: true, Now: s.Now}); err != nil {
+		sink.Close()
 		return nil, err
 	}
-	return sealed.Bytes(), nil
+	return sink.Close()
 }
 
 // Post sends the sealed report with the client's retries.
-func (s *CoreSubmitter) Post(ctx context.Context, sealed []byte, key string) (*deliver.Summary, error) {
-	receipt, err := s.Client.Post(ctx, bytes.NewReader(sealed), int64(len(sealed)), key)
+func (s *CoreSubmitter) Post(ctx context.Context, sealed Sealed, key string) (*deliver.Summary, error) {
+	receipt, err := s.Client.Post(ctx, sealed, sealed.Size(), key)
 	if err != nil {
 		return nil, err
 	}

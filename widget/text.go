@@ -6,6 +6,7 @@ import "strings"
 // validation messages come from core/report in the same languages.
 var texts = map[string]map[string]string{
 	"en": {
+		"uploading":     "Sending the encrypted report",
 		"files_drop":    "or drop the files here",
 		"kept_outbox":   "It is also kept, encrypted, in this browser: if you leave now, the form offers to send it on your next visit.",
 		"outbox":        "Reports not sent yet",
@@ -41,6 +42,7 @@ var texts = map[string]map[string]string{
 		"failed":        "Sending failed",
 	},
 	"nl": {
+		"uploading":     "De versleutelde melding wordt verstuurd",
 		"files_drop":    "of sleep de bestanden hierheen",
 		"kept_outbox":   "Ze wordt ook versleuteld bewaard in deze browser: als je nu weggaat, biedt het formulier bij je volgende bezoek aan om ze te versturen.",
 		"outbox":        "Nog niet verstuurde meldingen",
@@ -76,6 +78,7 @@ var texts = map[string]map[string]string{
 		"failed":        "Versturen mislukt",
 	},
 	"fr": {
+		"uploading":     "Envoi du rapport chiffré",
 		"files_drop":    "ou déposez les fichiers ici",
 		"kept_outbox":   "Il est aussi conservé, chiffré, dans ce navigateur : si vous partez maintenant, le formulaire proposera de l'envoyer lors de votre prochaine visite.",
 		"outbox":        "Rapports pas encore envoyés",
@@ -111,6 +114,7 @@ var texts = map[string]map[string]string{
 		"failed":        "L'envoi a échoué",
 	},
 	"de": {
+		"uploading":     "Die verschlüsselte Meldung wird gesendet",
 		"files_drop":    "oder ziehen Sie die Dateien hierher",
 		"kept_outbox":   "Sie wird außerdem verschlüsselt in diesem Browser aufbewahrt: Wenn Sie die Seite jetzt verlassen, bietet das Formular beim nächsten Besuch an, sie zu senden.",
 		"outbox":        "Noch nicht gesendete Meldungen",
@@ -146,6 +150,7 @@ var texts = map[string]map[string]string{
 		"failed":        "Senden fehlgeschlagen",
 	},
 	"es": {
+		"uploading":     "Enviando el informe cifrado",
 		"files_drop":    "o suelte los archivos aquí",
 		"kept_outbox":   "También se conserva, cifrado, en este navegador: si se marcha ahora, el formulario le ofrecerá enviarlo en su próxima visita.",
 		"outbox":        "Informes aún no enviados",

@@ -25,9 +25,16 @@ func Mailto(to, subject string, armored []byte, filename string) (link string, a
 	if link := build(body); len(link) <= MaxMailtoLength {
 		return link, false
 	}
-	return build(fmt.Sprintf("This vulnerability report is encrypted to your OpenPGP key with Sealpost.\r\n"+
-		"It is too long for a link: it is attached as %s.\r\n\r\n"+
-		"(Reporter: attach the file %s you downloaded before sending.)", filename, filename)), true
+	return MailtoAttached(to, subject, filename), true
+}
+
+// MailtoAttached builds the mailto: link for a sealed report too long for
+// a link: its body asks the reporter to attach the file they downloaded.
+func MailtoAttached(to, subject, filename string) string {
+	return "mailto:" + escape(to, "@") + "?subject=" + escape(subject, "") + "&body=" +
+		escape(fmt.Sprintf("This vulnerability report is encrypted to your OpenPGP key with Sealpost.\r\n"+
+			"It is too long for a link: it is attached as %s.\r\n\r\n"+
+			"(Reporter: attach the file %s you downloaded before sending.)", filename, filename), "")
 }
 
 // escape percent-encodes s for a mailto: URI (RFC 6068), keeping only

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -314,6 +315,12 @@ func TestAReportFiledInTheBrowserArrivesSealed(t *testing.T) {
 			if st.SHA256 != sum.Value {
 				t.Errorf("receipt sha256 %s, stored %s", sum.Value, st.SHA256)
 			}
+			// The upload's progress, as the form showed it, reached the
+			// whole body: the sealed report (in JSON, with its line breaks escaped, for Cocomm).
+			up, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector(".sealpost").dataset.uploaded || ""`))
+			if n, _ := strconv.ParseInt(up, 10, 64); err != nil || n < st.Size || n > st.Size*11/10 {
+				t.Errorf("upload progress ended at %q bytes, the report is %d (%v)", up, st.Size, err)
+			}
 
 			r, files := gpgReport(t, v.secret, st.Path)
 			if len(files) != 2 || !bytes.Equal(files[0], attachment) || len(r.Attachments) != 2 || r.Attachments[0].Name != "screen-recording.webm" ||
@@ -383,6 +390,15 @@ func dispatchInput(name string) chromedp.Action[chromedp.Void] {
 		_, err := eval(ctx, t)
 		return chromedp.Void{}, err
 	}
+}
+
+// gpgReportBytes is gpgReport for a sealed report in memory.
+func gpgReportBytes(t *testing.T, secret, sealed []byte) (*report.Report, [][]byte) {
+	path := filepath.Join(t.TempDir(), "report.asc")
+	if err := os.WriteFile(path, sealed, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return gpgReport(t, secret, path)
 }
 
 // gpgReport decrypts a stored report with GnuPG and returns its report.json

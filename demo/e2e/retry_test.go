@@ -3,14 +3,18 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 )
 
@@ -58,9 +62,28 @@ func TestAFailedPostKeepsTheSealedReport(t *testing.T) {
 			t.Errorf("the failure shows no %q:\n%s", want, text)
 		}
 	}
-	href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("#sp-download"), "href"))
-	if err != nil || !strings.HasPrefix(href.Value, "data:application/pgp-encrypted;base64,") {
-		t.Errorf("download link %q (%v)", href.Value[:min(len(href.Value), 60)], err)
+	// "Download the encrypted report" saves the sealed report (an object
+	// URL for its Blob) as a .asc file.
+	downloads := t.TempDir()
+	if _, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{Behavior: "allow", DownloadPath: downloads}); err != nil {
+		t.Fatal(err)
+	}
+	if err := doWithin(ctx, 10*time.Second, click(chromedp.CSS("#sp-download"))); err != nil {
+		t.Fatal(err)
+	}
+	var asc []byte
+	for range 100 {
+		if files, _ := filepath.Glob(filepath.Join(downloads, "sealpost-report-*.asc")); len(files) == 1 {
+			if asc, _ = os.ReadFile(files[0]); bytes.HasSuffix(asc, []byte("-----END PGP MESSAGE-----\n")) {
+				break
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !bytes.HasPrefix(asc, []byte("-----BEGIN PGP MESSAGE-----")) || bytes.Contains(asc, []byte(marker)) {
+		t.Errorf("the download saved %.60q", asc)
+	} else if r, _ := gpgReportBytes(t, v.secret, asc); r.Description != marker {
+		t.Errorf("the downloaded report decrypts to %q", r.Description)
 	}
 	if list, _ := v.store.List(); len(list) != 0 {
 		t.Fatalf("%d reports stored while down", len(list))
