@@ -32,15 +32,28 @@ var (
 	ErrExists       = errors.New("the output folder already exists")
 )
 
-// ReadSecretKeys reads a vendor's secret keys, armored or binary, and
-// unlocks them with passphrase when they are protected.
+const privateBlock = "-----BEGIN PGP PRIVATE KEY BLOCK-----"
+
+// ReadSecretKeys reads a vendor's secret keys, armored (one block or
+// several) or binary, and unlocks them with passphrase when they are
+// protected.
 func ReadSecretKeys(data []byte, passphrase []byte) (openpgp.EntityList, error) {
 	var keys openpgp.EntityList
 	var err error
 	errPublic := errors.New("the key file holds no secret key: opening needs the vendor's secret key, not the public one")
 	switch {
-	case bytes.Contains(data, []byte("-----BEGIN PGP PRIVATE KEY BLOCK-----")):
-		keys, err = openpgp.ReadArmoredKeyRing(bytes.NewReader(bytes.TrimPrefix(data, []byte("\uFEFF"))))
+	case bytes.Contains(data, []byte(privateBlock)):
+		// Each armored block on its own: a file may hold several (the old
+		// and the new key, after a rotation).
+		blocks := bytes.Split(data, []byte(privateBlock))
+		for _, b := range blocks[1:] {
+			ring, rerr := openpgp.ReadArmoredKeyRing(bytes.NewReader(append([]byte(privateBlock), b...)))
+			if rerr != nil {
+				err = rerr
+				break
+			}
+			keys = append(keys, ring...)
+		}
 	case bytes.Contains(data, []byte("-----BEGIN PGP PUBLIC KEY BLOCK-----")):
 		return nil, errPublic
 	default:
