@@ -88,7 +88,9 @@ type vendorSetup struct {
 	pages *sync.Map
 }
 
-func setUp(t *testing.T, seed string) *vendorSetup {
+// setUp starts a vendor's receiver and widget origin; the receiver also
+// accepts posts from origins (a widget served elsewhere).
+func setUp(t *testing.T, seed string, origins ...string) *vendorSetup {
 	now := time.Now()
 	pub, sec, err := pgpkey.DemoKey("E2E Security Demo", "security@example.com", now.Add(-time.Hour))
 	if err != nil {
@@ -102,7 +104,7 @@ func setUp(t *testing.T, seed string) *vendorSetup {
 	}
 	// The widget runs in its own origin when opened directly, and in an
 	// opaque one ("null") when sealpost.js embeds it in a sandboxed frame.
-	rc := server.New(server.Config{AllowedOrigins: []string{widgetOrigin, "null"}, RatePerMinute: -1}, store, nil)
+	rc := server.New(server.Config{AllowedOrigins: append([]string{widgetOrigin, "null"}, origins...), RatePerMinute: -1}, store, nil)
 	down := new(atomic.Bool)
 	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if os.Getenv("E2E_DEBUG") != "" {

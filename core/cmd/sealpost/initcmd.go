@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -161,9 +162,38 @@ func (e *env) finishInit(cfg *config.Config, notes []string, widgetURL, configUR
 	widgetOrigin := originOf(base)
 	fmt.Fprintf(w, "\nPaste where the form should appear:\n\n  <script src=\"%s/sealpost.js\" data-config=\"%s\"%s async></script>\n", base, configURL, integrity)
 	fmt.Fprintf(w, "\nYour page's Content-Security-Policy must allow the widget:\n\n  script-src %s; frame-src %s\n", widgetOrigin, widgetOrigin)
-	fmt.Fprintf(w, "\nThe widget's origin serves every file, and config.json, with:\n\n  Access-Control-Allow-Origin: *\n  Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' %s; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'\n", originOf(cfg.Endpoint.URL))
-	fmt.Fprintf(w, "\nThe receiver must accept the sandboxed frame's origin: \"allowed_origins\": [\"null\"]\n")
+	fmt.Fprintf(w, "\nThe widget's origin serves every file, and config.json, with:\n\n  Access-Control-Allow-Origin: *\n  Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src %s; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'\n",
+		strings.Join(connectSources(cfg, widgetOrigin, configURL), " "))
+	fmt.Fprintf(w, "\nThe receiver must accept the frame's origin: \"allowed_origins\": [%q]\n"+
+		"(add \"null\" only if you serve the widget from your page's own origin: the frame then runs in an opaque origin)\n", widgetOrigin)
 	return nil
+}
+
+// connectSources are the origins the widget's frame fetches from: itself,
+// the config's, the key's (an https URL, or the WKD hosts) and the
+// receiver's.
+func connectSources(cfg *config.Config, widgetOrigin, configURL string) []string {
+	sources := []string{"'self'"}
+	add := func(rawURL string) {
+		if u, err := url.Parse(rawURL); err != nil || u.Host == "" {
+			return // relative: the widget's own origin
+		}
+		if o := originOf(rawURL); o != widgetOrigin && !slices.Contains(sources, o) {
+			sources = append(sources, o)
+		}
+	}
+	add(configURL)
+	if cfg.Key.URL != "" {
+		add(cfg.Key.URL)
+	}
+	if cfg.Key.WKD != "" {
+		if advanced, direct, err := pgpkey.WKDURLs(cfg.Key.WKD); err == nil {
+			add(advanced)
+			add(direct)
+		}
+	}
+	add(cfg.Endpoint.URL)
+	return sources
 }
 
 // fetchOrRead reads a local file, or GETs an https URL, at most limit bytes.
