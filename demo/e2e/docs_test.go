@@ -1,0 +1,329 @@
+//go:build !js
+
+package e2e
+
+import (
+	"bytes"
+	"crypto/rand"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// elsewhere are the documented commands run outside the docs tests, and
+// where; a line of this kind must say so in its file.
+var elsewhere = map[string][2]string{
+	"make build": {"../../.ci/run", "make build"},
+	"make demo":  {"demo_test.go", "TestTheDemoFilesOneReportPerSeedPage"},
+	"make test":  {"../../.ci/run", "make test"},
+}
+
+// shellLines returns the commands of a Markdown file's sh blocks: comments
+// after "  #" cut, continuation lines joined, each with the exit status
+// its comment promises ("# exits 1: ...", else 0).
+func shellLines(t *testing.T, path string) (lines []string, exits []int) {
+	exitRE := regexp.MustCompile(`#\s*exits (\d+)`)
+	for _, block := range codeBlocks(t, path, "sh") {
+		joined := strings.ReplaceAll(block, "\\\n", " ")
+		for _, line := range strings.Split(joined, "\n") {
+			code := 0
+			if m := exitRE.FindStringSubmatch(line); m != nil {
+				code, _ = strconv.Atoi(m[1])
+			}
+			if i := strings.Index(line, "  #"); i >= 0 {
+				line = line[:i]
+			}
+			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+				lines, exits = append(lines, strings.Join(strings.Fields(line), " ")), append(exits, code)
+			}
+		}
+	}
+	return lines, exits
+}
+
+// docsWorkdir is a folder to run documented commands in: bin/sealpost
+// built from this tree, core/ (the examples) next to it, the files the
+// commands name, and a GnuPG home.
+func docsWorkdir(t *testing.T) (dir string, env []string) {
+	dir = t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "bin", "sealpost"), "./core/cmd/sealpost")
+	build.Dir = "../.."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building sealpost: %v\n%s", err, out)
+	}
+	core, _ := filepath.Abs("../../core")
+	if err := os.Symlink(core, filepath.Join(dir, "core")); err != nil {
+		t.Fatal(err)
+	}
+	video := make([]byte, 256<<10)
+	rand.Read(video)
+	minimal, _ := os.ReadFile("../../core/report/examples/minimal.json")
+	key, _ := os.ReadFile("../../core/pgpkey/testdata/real/real-ruby-lang-security.asc")
+	for name, data := range map[string][]byte{
+		"poc.mp4": video, "report.json": minimal, "security.asc": key,
+		"security.txt": []byte("# Example's security contact\nContact: mailto:security@example.com\nExpires: " +
+			time.Now().AddDate(0, 6, 0).UTC().Format(time.RFC3339) + "\nEncryption: https://www.example.com/security.asc\n" +
+			"Policy: https://www.example.com/disclosure\nPreferred-Languages: en, nl\n"),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gnupg := filepath.Join(dir, ".gnupg")
+	os.Mkdir(gnupg, 0o700)
+	t.Cleanup(func() { exec.Command("gpgconf", "--homedir", gnupg, "--kill", "all").Run() })
+	return dir, append(os.Environ(), "GNUPGHOME="+gnupg)
+}
+
+// runLine runs one documented command line with bash in dir.
+func runLine(t *testing.T, dir string, env []string, line string, want int) string {
+	t.Helper()
+	cmd := exec.Command("bash", "-c", line)
+	cmd.Dir, cmd.Env = dir, env
+	out, err := cmd.CombinedOutput()
+	got := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		got = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("%s: %v", line, err)
+	}
+	if got != want {
+		t.Errorf("%s\nexit status %d, the docs say %d:\n%s", line, got, want, out)
+	}
+	return string(out)
+}
+
+// TestTheREADMECommandsRun runs every command of the README's sh blocks, in
+// order, as written; the make targets are checked to run elsewhere.
+func TestTheREADMECommandsRun(t *testing.T) {
+	dir, env := docsWorkdir(t)
+	lines, exits := shellLines(t, "../../README.md")
+	ran := 0
+	for i, line := range lines {
+		if where, ok := elsewhere[line]; ok {
+			if data, err := os.ReadFile(where[0]); err != nil || !bytes.Contains(data, []byte(where[1])) {
+				t.Errorf("%q is documented as run by %s, which does not hold %q", line, where[0], where[1])
+			}
+			continue
+		}
+		if !strings.HasPrefix(line, "bin/sealpost ") && !strings.HasPrefix(line, "gpg ") {
+			t.Errorf("no test runs the README's %q", line)
+			continue
+		}
+		// What a vendor would have at that point: reports in the receiver's
+		// store, and the secret key in GnuPG.
+		switch {
+		case strings.Contains(line, "inbox --store receiver-store"):
+			os.MkdirAll(filepath.Join(dir, "receiver-store", "reports"), 0o755)
+			sealed, err := os.ReadFile(filepath.Join(dir, "sealed.asc"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(filepath.Join(dir, "receiver-store", "reports", "r-000000000000000000000001.asc"), sealed, 0o644)
+		case strings.HasPrefix(line, "gpg "):
+			runLine(t, dir, env, "gpg --batch --import demo-keys/demo-secret.asc", 0)
+			line = strings.Replace(line, "gpg ", "gpg --batch ", 1)
+		}
+		out := runLine(t, dir, env, line, exits[i])
+		ran++
+		// A few outputs say the line did what its comment says.
+		for substr, want := range map[string]string{
+			"validate --config core/config/examples/cocomm.json": "discovered_at",
+			"key inspect security.asc":                           "usable",
+			"open --secret-key":                                  "report-1",
+			"inbox --store":                                      "r-000000000000000000000001",
+			"init --name":                                        "<script src=\"https://widget.example.com/sealpost.js\"",
+			"gpg ":                                               "Content-Type: multipart/mixed",
+			"securitytxt gen":                                    "Contact: mailto:",
+		} {
+			if strings.Contains(line, substr) && !strings.Contains(out, want) {
+				t.Errorf("%s: the output lacks %q:\n%s", line, want, out)
+			}
+		}
+	}
+	if ran < 10 {
+		t.Errorf("only %d README commands ran", ran)
+	}
+}
+
+// TestTheReceiverDocsRun runs demo/README.md: the receiver with the
+// documented config file, then the documented inbox and open lines on what
+// it stored.
+func TestTheReceiverDocsRun(t *testing.T) {
+	dir, env := docsWorkdir(t)
+	lines, exits := shellLines(t, "../../demo/README.md")
+	runLine(t, dir, env, "bin/sealpost keygen --demo --out demo-keys", 0)
+	runLine(t, dir, env, "bin/sealpost seal --key demo-keys/demo-public.asc report.json > sealed.asc", 0)
+	cfg := codeBlocks(t, "../../demo/README.md", "json")[0]
+	os.WriteFile(filepath.Join(dir, "receiver.json"), []byte(cfg), 0o644)
+	receiver := filepath.Join(dir, "bin", "receiver")
+	build := exec.Command("go", "build", "-o", receiver, "./demo/receiver")
+	build.Dir = "../.."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the receiver: %v\n%s", err, out)
+	}
+	addr := freeAddr(t)
+	for i, line := range lines {
+		switch {
+		case strings.HasPrefix(line, "go run ./demo/receiver "):
+			// The documented command, on a free port, built once.
+			line = strings.Replace(strings.Replace(line, "go run ./demo/receiver", receiver, 1), "127.0.0.1:8082", addr, 1)
+			cmd := exec.Command("bash", "-c", "exec "+line)
+			cmd.Dir, cmd.Env = dir, append(env, "SEALPOST_SMTP_PASSWORD=unused")
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+			sealed, _ := os.ReadFile(filepath.Join(dir, "sealed.asc"))
+			var resp *http.Response
+			for range 100 {
+				req, _ := http.NewRequest("POST", "http://"+addr+"/reports", bytes.NewReader(sealed))
+				req.Header.Set("Content-Type", "application/pgp-encrypted")
+				req.Header.Set("Origin", "https://widget.example.com") // as the config allows
+				req.Header.Set("Idempotency-Key", "docs-1")
+				var err error
+				if resp, err = http.DefaultClient.Do(req); err == nil {
+					break
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+			if resp == nil || resp.StatusCode != http.StatusCreated {
+				t.Fatalf("the documented receiver did not store a report: %v\n%s", resp, out.String())
+			}
+			resp.Body.Close()
+		case strings.HasPrefix(line, "sealpost "):
+			reports, _ := filepath.Glob(filepath.Join(dir, "receiver-store", "reports", "*.asc"))
+			if len(reports) != 1 {
+				t.Fatalf("the store holds %v", reports)
+			}
+			id := strings.TrimSuffix(filepath.Base(reports[0]), ".asc")
+			line = strings.NewReplacer("sealpost ", "bin/sealpost ", "DIR", "receiver-store", "<id>", id,
+				"vendor-secret.asc", "demo-keys/demo-secret.asc").Replace(line)
+			out := runLine(t, dir, env, line, exits[i])
+			if !strings.Contains(out, id) && !strings.Contains(out, "report-1") {
+				t.Errorf("%s:\n%s", line, out)
+			}
+		default:
+			t.Errorf("no test runs demo/README.md's %q", line)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "report-1", "report.json")); err != nil {
+		t.Errorf("the documented open unpacked nothing: %v", err)
+	}
+}
+
+// TestEveryDocBlockIsExercised: each fenced block of the project's
+// Markdown is run by a test (sh, go, html, nginx, caddy, json), or is one
+// of the few that only describe (the folder map, the MIME layout).
+func TestEveryDocBlockIsExercised(t *testing.T) {
+	out, err := exec.Command("git", "-C", "../..", "ls-files", "*.md").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	readmeLines, _ := shellLines(t, "../../README.md")
+	demoLines, _ := shellLines(t, "../../demo/README.md")
+	example, err := os.ReadFile("../../core/deliver/flow_example_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	runBy := map[string]string{ // file and block language: the test that runs it
+		"README.md sh": "TestTheREADMECommandsRun", "demo/README.md sh": "TestTheReceiverDocsRun",
+		"demo/README.md json": "TestTheReceiverDocsRun",
+		"widget/README.md html": "TestTheServerSnippetsServeAWorkingWidget", "widget/README.md nginx": "TestTheServerSnippetsServeAWorkingWidget",
+		"widget/README.md caddy": "TestTheServerSnippetsServeAWorkingWidget",
+	}
+	describes := map[string]string{"README.md": "core/report/", "core/README.md": "Content-Type: multipart/mixed"}
+	for _, file := range strings.Fields(string(out)) {
+		if strings.Contains(file, "/testdata/") {
+			continue // fixtures (a real key inside Markdown), not docs
+		}
+		data, err := os.ReadFile(filepath.Join("../..", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lang string
+		var body strings.Builder
+		inBlock := false
+		for _, line := range strings.Split(string(data), "\n") {
+			if !strings.HasPrefix(line, "```") {
+				if inBlock {
+					body.WriteString(line + "\n")
+				}
+				continue
+			}
+			if !inBlock {
+				inBlock, lang = true, strings.TrimPrefix(line, "```")
+				body.Reset()
+				continue
+			}
+			inBlock = false
+			block := body.String()
+			switch key := file + " " + lang; {
+			case lang == "sh" && file != "README.md" && file != "demo/README.md":
+				for _, l := range strings.Split(block, "\n") {
+					if l = strings.TrimSpace(strings.SplitN(l, "#", 2)[0]); l != "" {
+						if _, ok := elsewhere[l]; !ok {
+							t.Errorf("%s: no test runs %q", file, l)
+						}
+					}
+				}
+			case lang == "sh":
+				n := len(readmeLines)
+				if file == "demo/README.md" {
+					n = len(demoLines)
+				}
+				if n == 0 {
+					t.Errorf("%s: its sh lines were not found", file)
+				}
+			case lang == "go":
+				for _, l := range strings.Split(block, "\n") {
+					code := strings.TrimSpace(strings.SplitN(l, "//", 2)[0])
+					if code != "" && !bytes.Contains(example, []byte(code)) {
+						t.Errorf("%s: %q is not in Example_validateSealDeliver", file, code)
+					}
+				}
+			case lang == "":
+				if want, ok := describes[file]; !ok || !strings.Contains(block, want) {
+					t.Errorf("%s: an untagged block no test runs:\n%s", file, block)
+				}
+			default:
+				if _, ok := runBy[key]; !ok {
+					t.Errorf("%s: no test runs its %s block", file, lang)
+				}
+			}
+		}
+	}
+}
+
+// TestTheCLIDemoRuns runs make demo-cli's script (demo/run) once through,
+// on free ports and a state folder of its own: the command line on both
+// seed policies, a post to the receiver, and the vendor's inbox.
+func TestTheCLIDemoRuns(t *testing.T) {
+	build := exec.Command("go", "build", "-o", "bin/sealpost", "./core/cmd/sealpost")
+	build.Dir = "../.."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	cmd := exec.Command("bash", "demo/run")
+	cmd.Dir = "../.."
+	cmd.Env = append(os.Environ(), "ONCE=1", "STATE="+t.TempDir(), "PORT="+strconv.Itoa(freeBase(t)),
+		"MAIL_SMTP="+freeAddr(t), "MAIL_WEB="+freeAddr(t))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("demo/run: %v\n%s", err, out)
+	}
+	for _, want := range []string{"== Cocomm also wants", "== Post it to the receiver", `"sha256"`, "== Plaintext is refused",
+		"Other customers' orders readable by changing an id", "1 report(s)"} {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("the CLI demo shows no %q:\n%s", want, out)
+		}
+	}
+}
