@@ -236,7 +236,7 @@ func TestEveryDocBlockIsExercised(t *testing.T) {
 	}
 	runBy := map[string]string{ // file and block language: the test that runs it
 		"README.md sh": "TestTheREADMECommandsRun", "demo/README.md sh": "TestTheReceiverDocsRun",
-		"demo/README.md json": "TestTheReceiverDocsRun",
+		"demo/README.md json":   "TestTheReceiverDocsRun",
 		"widget/README.md html": "TestTheServerSnippetsServeAWorkingWidget", "widget/README.md nginx": "TestTheServerSnippetsServeAWorkingWidget",
 		"widget/README.md caddy": "TestTheServerSnippetsServeAWorkingWidget",
 	}
