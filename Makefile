@@ -24,10 +24,15 @@ help:
 # bin/sealpost, and the widget's static site in dist/widget: the page, go-app's
 # loader, the stylesheet, and web/app.wasm (also gzip- and brotli-compressed
 # when those tools are installed).
+# Every text file and the wasm get .gz and .br siblings, for a server's
+# gzip_static / brotli_static (nginx) or precompressed (Caddy).
+COMPRESSED = web/app.wasm app.js wasm_exec.js app.css index.html app-worker.js manifest.webmanifest sealpost.js web/sealpost.css web/icon.svg
 build: widget
-	@if command -v gzip >/dev/null; then gzip -9 -k -f dist/widget/web/app.wasm; fi
-	@if command -v brotli >/dev/null; then brotli -q 11 -k -f dist/widget/web/app.wasm; fi
-	@ls -l dist/widget/web/app.wasm* | awk '{print "built " $$9 ": " $$5 " bytes"}'
+	@cd dist/widget && for f in $(COMPRESSED); do \
+	  if command -v gzip >/dev/null; then gzip -9 -k -f $$f; fi; \
+	  if command -v brotli >/dev/null; then brotli -q 11 -k -f $$f; fi; \
+	done
+	@cd dist/widget && ls -l $(COMPRESSED) $(addsuffix .br,$(COMPRESSED)) 2>/dev/null | awk '{n += $$5; print "built " $$9 ": " $$5 " bytes"} /\.br$$/ {br += $$5} END {print "all files, brotli: " br " bytes"}'
 	@echo "sealpost.js integrity: sha384-$$(openssl dgst -sha384 -binary dist/widget/sealpost.js | openssl base64 -A)"
 
 # bin/sealpost and the widget's static site, uncompressed (what make demo needs).

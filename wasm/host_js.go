@@ -2,7 +2,11 @@
 
 package main
 
-import "github.com/maxence-charriere/go-app/v10/pkg/app"
+import (
+	"runtime"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
 
 // parentHost posts the widget's plaintext-free messages to the page that
 // embeds its frame; sealpost.js checks and relays them.
@@ -29,4 +33,14 @@ func (h parentHost) watchHeight() {
 
 func (h parentHost) Submitted(id, sha256 string) {
 	h.post(map[string]any{"type": "submitted", "id": id, "sha256": sha256})
+}
+
+// markWithMemory adds a User Timing mark carrying the Go runtime's memory
+// figures: Sys is about the wasm linear memory, which only grows.
+func markWithMemory(name string) {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	app.Window().Get("performance").Call("mark", name, map[string]any{
+		"detail": map[string]any{"go_sys_bytes": float64(m.Sys), "go_heap_inuse_bytes": float64(m.HeapInuse)},
+	})
 }

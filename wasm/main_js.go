@@ -15,6 +15,7 @@ func main() {
 	widget.FilesFrom = filesFrom
 	widget.NewOutbox = openIDBOutbox
 	widget.NewSealSink = newBlobSink
+	widget.Mark = markWithMemory
 	http.DefaultTransport = xhrTransport{}
 	h := parentHost{}
 	h.watchHeight()

@@ -278,7 +278,9 @@ func (f *Form) onSubmit(ctx app.Context, e app.Event) {
 	}
 	f.sending, f.failure = true, ""
 	ctx.Async(func() {
+		mark("sealpost:seal-start")
 		sealed, err := f.Submitter.Seal(context.Background(), r, bodies)
+		mark("sealpost:seal-end")
 		if err != nil {
 			ctx.Dispatch(func(ctx app.Context) { f.sending, f.failure = false, err.Error() })
 			return

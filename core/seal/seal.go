@@ -26,7 +26,6 @@ import (
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
-	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 
 	"github.com/sealpost/sealpost/core/pgpkey"
@@ -92,7 +91,7 @@ func Encrypt(w io.Writer, keys []*pgpkey.Key, o Options) (io.WriteCloser, error)
 	var armorW io.WriteCloser
 	if o.Armor {
 		var err error
-		if armorW, err = armor.Encode(w, "PGP MESSAGE", nil); err != nil {
+		if armorW, err = newArmorWriter(w); err != nil {
 			return nil, err
 		}
 		out = armorW
