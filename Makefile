@@ -72,7 +72,8 @@ fuzz:
 fuzz-long:
 	$(MAKE) fuzz FUZZTIME=$(FUZZTIME)
 
-bench:
+# Native benchmarks, then the widget in Chromium (needs make build's dist/).
+bench: build
 	@bash .ci/bench
 
 # make demo: the vendor site with both seed pages (PORT), the widget's origin

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -33,6 +34,7 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/systeminfo"
@@ -185,9 +187,7 @@ func (b *bench) handler(dir string, configs map[string][]byte, ojs []byte, csp s
 				if _, err := os.Stat(name + ".br"); err == nil {
 					w.Header().Set("Content-Encoding", "br")
 					w.Header().Set("Vary", "Accept-Encoding")
-					if strings.HasSuffix(p, ".wasm") {
-						w.Header().Set("Content-Type", "application/wasm")
-					}
+					w.Header().Set("Content-Type", mime.TypeByExtension(filepath.Ext(name)))
 					http.ServeFile(w, r, name+".br")
 					return
 				}
@@ -327,9 +327,7 @@ func (b *bench) visits(origin string, runs int) error {
 			cancel()
 			return err
 		}
-		if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-			MatchedNetworkConditions: []*network.Conditions{{Latency: 40, DownloadThroughput: 10e6 / 8, UploadThroughput: 10e6 / 8}},
-		}); err != nil {
+		if _, err := chromedp.Call(ctx, emulateNetworkConditions, networkConditions{Latency: 40, DownloadThroughput: 10e6 / 8, UploadThroughput: 10e6 / 8}); err != nil {
 			cancel()
 			return err
 		}
@@ -346,6 +344,17 @@ func (b *bench) visits(origin string, runs int) error {
 	b.print("usable_form_warm_ms", float64(int(median(warm))), "ms")
 	b.print("usable_form_10mbps_ms", float64(int(median(slow))), "ms")
 	return nil
+}
+
+// emulateNetworkConditions is Network.emulateNetworkConditions, which
+// Chromium 148 still has (cdproto keeps only its ...ByRule successor).
+var emulateNetworkConditions = cdp.Command[networkConditions, cdp.Empty]{Method: "Network.emulateNetworkConditions"}
+
+type networkConditions struct {
+	Offline            bool    `json:"offline"`
+	Latency            float64 `json:"latency"`
+	DownloadThroughput float64 `json:"downloadThroughput"`
+	UploadThroughput   float64 `json:"uploadThroughput"`
 }
 
 // makeData puts size random bytes in window.benchData.

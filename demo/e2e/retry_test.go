@@ -11,10 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -131,13 +133,22 @@ func TestTheOutboxResendsOnTheNextVisit(t *testing.T) {
 
 	v.down.Store(true)
 	ctx, requests := browser(t)
-	marker := "MARKER-OUTBOX-93be"
+	// The report carries markup: it must never run, in the form, the
+	// failure, the outbox or the receipt.
+	marker := `MARKER-OUTBOX-93be"><img src=x onerror=alert(1)><script>alert(2)</script>`
+	var dialogs atomic.Int32
+	listen := func(ev any) {
+		requests.listen(ev)
+		if _, ok := ev.(*cdppage.EventJavascriptDialogOpening); ok {
+			dialogs.Add(1)
+		}
+	}
 	visit := func() context.Context {
 		t.Helper()
 		if err := doWithin(ctx, 60*time.Second, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS("iframe"))); err != nil {
 			t.Fatal(err)
 		}
-		return attachFrame(t, ctx, widgetOrigin, requests.listen)
+		return attachFrame(t, ctx, widgetOrigin, listen)
 	}
 	frame := visit()
 	if err := fileWhileDown(frame, marker); err != nil {
@@ -188,5 +199,8 @@ func TestTheOutboxResendsOnTheNextVisit(t *testing.T) {
 	frame = visit()
 	if n, err := outboxCount(frame); err != nil || n != "0" {
 		t.Errorf("the outbox still offers %q reports after the resend (%v)", n, err)
+	}
+	if n := dialogs.Load(); n > 0 {
+		t.Errorf("typed markup ran: %d dialogs opened", n)
 	}
 }
