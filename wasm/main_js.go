@@ -16,6 +16,7 @@ func main() {
 	widget.NewOutbox = openIDBOutbox
 	widget.NewSealSink = newBlobSink
 	widget.Mark = markWithMemory
+	widget.NewCBC = newWebCBC
 	http.DefaultTransport = xhrTransport{}
 	h := parentHost{}
 	h.watchHeight()

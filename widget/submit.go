@@ -2,6 +2,7 @@ package widget
 
 import (
 	"context"
+	"crypto/cipher"
 	"io"
 	"time"
 
@@ -22,6 +23,10 @@ type Submitter interface {
 	Post(ctx context.Context, sealed Sealed, key string) (*deliver.Summary, error)
 }
 
+// NewCBC is the AES-CBC sealing computes AES-CFB with: the browser program
+// (wasm/) sets WebCrypto's; nil means crypto/aes.
+var NewCBC func(key, iv []byte) (cipher.BlockMode, error)
+
 // CoreSubmitter seals with core/seal to the vendor's keys and posts with
 // core/deliver to the config's endpoint.
 type CoreSubmitter struct {
@@ -35,7 +40,7 @@ type CoreSubmitter struct {
 // the post, the .asc download and the email fallback.
 func (s *CoreSubmitter) Seal(ctx context.Context, r *report.Report, attachments []io.Reader) (Sealed, error) {
 	sink := newSealSink()
-	if err := seal.Report(sink, r, attachments, s.Keys, seal.Options{Armor: true, Now: s.Now}); err != nil {
+	if err := seal.Report(sink, r, attachments, s.Keys, seal.Options{Armor: true, Now: s.Now, NewCBC: NewCBC}); err != nil {
 		sink.Close()
 		return nil, err
 	}

@@ -20,6 +20,7 @@ package seal
 
 import (
 	"bytes"
+	"crypto/cipher"
 	"errors"
 	"fmt"
 	"io"
@@ -45,6 +46,10 @@ type Options struct {
 	Now func() time.Time
 	// Rand is the randomness source; nil means crypto/rand.
 	Rand io.Reader
+	// NewCBC returns an AES-CBC encrypter for key, its chain starting at
+	// iv; sealing computes AES-CFB with it (see encryptV1). nil means
+	// crypto/aes; the browser passes WebCrypto's, which is native code.
+	NewCBC func(key, iv []byte) (cipher.BlockMode, error)
 }
 
 // Policy returns the crypto configuration for sealing to keys, the only
@@ -96,8 +101,13 @@ func Encrypt(w io.Writer, keys []*pgpkey.Key, o Options) (io.WriteCloser, error)
 		}
 		out = armorW
 	}
-	hints := &openpgp.FileHints{IsBinary: true}
-	pt, err := openpgp.Encrypt(out, to, nil, hints, Policy(keys, o))
+	var pt io.WriteCloser
+	var err error
+	if config := Policy(keys, o); config.AEAD() == nil {
+		pt, err = encryptV1(out, to, config, o.NewCBC)
+	} else {
+		pt, err = openpgp.Encrypt(out, to, nil, &openpgp.FileHints{IsBinary: true}, config)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("seal: %w", err)
 	}

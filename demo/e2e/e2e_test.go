@@ -317,6 +317,10 @@ func TestAReportFiledInTheBrowserArrivesSealed(t *testing.T) {
 			if st.SHA256 != sum.Value {
 				t.Errorf("receipt sha256 %s, stored %s", sum.Value, st.SHA256)
 			}
+			// AES ran in WebCrypto, not in the crypto/aes fallback.
+			if calls, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`(() => { const d = performance.getEntriesByName("sealpost:seal-end")[0].detail; return [d.webcrypto_calls, d.go_aes_calls]; })()`)); err != nil || calls[0] == 0 || calls[1] != 0 {
+				t.Errorf("AES calls (WebCrypto, crypto/aes): %v (%v)", calls, err)
+			}
 			// The upload's progress, as the form showed it, reached the
 			// whole body: the sealed report (in JSON, with its line breaks escaped, for Cocomm).
 			up, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector(".sealpost").dataset.uploaded || ""`))
