@@ -17,6 +17,7 @@ func main() {
 	widget.NewSealSink = newBlobSink
 	widget.Mark = markWithMemory
 	widget.NewCBC = newWebCBC
+	widget.Yield = yieldToBrowser
 	http.DefaultTransport = xhrTransport{}
 	h := parentHost{}
 	h.watchHeight()

@@ -408,13 +408,25 @@ func (f *Form) onDiscard(key string) app.EventHandler {
 // progressReader reports how many bytes went through, at most once per
 // MiB (and at the end), so that a 100 MB video makes 100 updates.
 type progressReader struct {
-	r       io.Reader
-	report  func(n int64)
-	pending int64
+	r                  io.Reader
+	report             func(n int64)
+	pending, unyielded int64
 }
+
+// Yield lets the browser run (input, painting) before sealing goes on; the
+// browser program sets it. Sealing calls it every yieldEvery bytes read, so
+// the page never waits long for the sealer.
+var Yield func()
+
+const yieldEvery = 128 << 10
 
 func (p *progressReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
+	p.unyielded += int64(n)
+	if p.unyielded >= yieldEvery && Yield != nil {
+		Yield()
+		p.unyielded = 0
+	}
 	p.pending += int64(n)
 	if p.pending >= 1<<20 || err != nil && p.pending > 0 {
 		p.report(p.pending)
