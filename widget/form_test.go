@@ -92,7 +92,7 @@ func TestErrorsAreTiedToTheirFieldsAndClearWhenFixed(t *testing.T) {
 	page := html(f)
 	for _, want := range []string{
 		`name="targets"`,
-		`aria-describedby="sp-targets-error"`,
+		`aria-describedby="sp-targets-format sp-targets-error"`,
 		`id="sp-targets-error"`,
 		`IP address or URL of the affected system (1) must be a URL, IP address, hostname or CIDR range`,
 		`role="alert"`,
@@ -278,5 +278,30 @@ func TestTheMemoryOutboxKeepsOneEntryPerKey(t *testing.T) {
 	box.Delete("a")
 	if list, _ := box.List("e"); len(list) != 1 || list[0].Key != "b" || box.Durable() {
 		t.Errorf("after delete %+v", list)
+	}
+}
+
+// TestEveryConfigOptionShows: the vendor's hints, policy and legal links,
+// and, when its key cannot be used, its other contacts.
+func TestEveryConfigOptionShows(t *testing.T) {
+	f := load(t, "comoo", "nl")
+	f.Config.Fields.Hints = map[string]map[string]string{"en": {"description": "What happened, in your words."}, "nl": {"targets": "Bijvoorbeeld https://www.comoo.be/login"}}
+	page := html(f)
+	for _, want := range []string{
+		`id="sp-targets-hint"`, `Bijvoorbeeld https://www.comoo.be/login`, `aria-describedby="sp-targets-format sp-targets-hint"`,
+		`What happened, in your words.`, // no Dutch hint: the English one
+		`href="https://www.comoo.be/responsible-disclosure"`, `Lees het volledige meldbeleid van Comoo`,
+		`href="https://ccb.belgium.be/en/vulnerability-reporting-ccb"`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the form lacks %q", want)
+		}
+	}
+	f.KeyErr = errors.New("key refused (expired)")
+	page = html(f)
+	for _, want := range []string{`Bereik het securityteam van Comoo op een andere manier:`, `href="https://www.comoo.be/contactus"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the key alert lacks %q", want)
+		}
 	}
 }

@@ -45,7 +45,18 @@ func (f *Form) renderKey() app.UI {
 		if f.KeyErr == nil {
 			return app.P().Class("sp-key")
 		}
-		return app.Div().Class("sp-alert").Role("alert").Body(app.P().Text(f.KeyErr.Error()))
+		o := f.Config.Org
+		return app.Div().Class("sp-alert").Role("alert").Body(
+			app.P().Text(f.KeyErr.Error()),
+			app.If(o.SecurityEmail != "" || o.ContactURL != "", func() app.UI {
+				return app.P().Body(
+					app.Text(text(lang, "other_contacts", o.Name)+" "),
+					app.If(o.SecurityEmail != "", func() app.UI { return app.A().Href("mailto:" + o.SecurityEmail).Text(o.SecurityEmail) }),
+					app.If(o.SecurityEmail != "" && o.ContactURL != "", func() app.UI { return app.Text(" · ") }),
+					app.If(o.ContactURL != "", func() app.UI { return app.A().Href(o.ContactURL).Rel("noopener noreferrer").Text(o.ContactURL) }),
+				)
+			}),
+		)
 	}
 	facts := text(lang, "key", "") + " " + f.Key.Fingerprint
 	if !f.Key.Expires.IsZero() {
@@ -84,8 +95,14 @@ func (f *Form) renderPolicy() app.UI {
 		list(text(lang, "we_ask", org), cfg.Guidelines),
 		list(text(lang, "out_of_scope", org), cfg.OutOfScope),
 		list(text(lang, "promises", org), deliver.Promises(cfg)),
-		app.If(cfg.Org.LegalNotice != "", func() app.UI {
-			return app.Section().Body(app.H2().Text(text(lang, "legal", org)), app.P().Text(cfg.Org.LegalNotice))
+		app.If(cfg.Org.LegalNotice != "" || cfg.Org.LegalURL != "", func() app.UI {
+			return app.Section().Body(
+				app.H2().Text(text(lang, "legal", org)),
+				app.If(cfg.Org.LegalNotice != "", func() app.UI { return app.P().Text(cfg.Org.LegalNotice) }),
+				app.If(cfg.Org.LegalURL != "", func() app.UI {
+					return app.P().Body(app.A().Href(cfg.Org.LegalURL).Rel("noopener noreferrer").Target("_blank").Text(text(lang, "legal_link", org)))
+				}),
+			)
 		}),
 	)
 }
@@ -133,6 +150,10 @@ func (f *Form) renderForm() app.UI {
 				app.Range(idControls).Slice(func(i int) app.UI { return idControls[i] }),
 			)
 		}),
+		app.If(f.Config.Org.PolicyURL != "", func() app.UI {
+			return app.P().Class("sp-policy-link").Body(
+				app.A().Href(f.Config.Org.PolicyURL).Rel("noopener noreferrer").Target("_blank").Text(text(lang, "policy_link", org)))
+		}),
 		f.renderCheckbox("policy_accepted", text(lang, "accept", org)),
 		app.Button().Type("submit").ID("sp-submit").Class("sp-submit").Disabled(f.sending || f.Key == nil).Text(submit),
 		app.Div().Class("sp-progress-slot").Body(
@@ -159,10 +180,21 @@ func (f *Form) renderField(fl Field) app.UI {
 		labelText = l
 	}
 	problem, invalid := f.problems[fl.Name]
-	describedBy := ""
-	if invalid {
-		describedBy = errorID(fl.Name)
+	hint := f.Config.Fields.Hints[lang][fl.Name]
+	if hint == "" {
+		hint = f.Config.Fields.Hints["en"][fl.Name]
 	}
+	var described []string
+	if fl.Kind == "targets" {
+		described = append(described, id+"-format")
+	}
+	if hint != "" {
+		described = append(described, id+"-hint")
+	}
+	if invalid {
+		described = append(described, errorID(fl.Name))
+	}
+	describedBy := strings.Join(described, " ")
 	var control app.UI
 	switch fl.Kind {
 	case "textarea", "targets":
@@ -189,7 +221,8 @@ func (f *Form) renderField(fl Field) app.UI {
 			app.Text(labelText),
 			app.If(fl.Required, func() app.UI { return app.Span().Class("sp-required").Text(" (" + text(lang, "required", "") + ")") }),
 		),
-		app.If(fl.Kind == "targets", func() app.UI { return app.P().Class("sp-hint").Text(text(lang, "targets_hint", "")) }),
+		app.If(fl.Kind == "targets", func() app.UI { return app.P().ID(id + "-format").Class("sp-hint").Text(text(lang, "targets_hint", "")) }),
+		app.If(hint != "", func() app.UI { return app.P().ID(id + "-hint").Class("sp-hint").Text(hint) }),
 		control,
 		app.If(invalid, func() app.UI { return app.P().ID(errorID(fl.Name)).Class("sp-error").Text(problem.Message) }),
 	)

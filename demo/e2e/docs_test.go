@@ -9,11 +9,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sealpost/sealpost/core/config"
 )
 
 // elsewhere are the documented commands run outside the docs tests, and
@@ -326,4 +329,42 @@ func TestTheCLIDemoRuns(t *testing.T) {
 			t.Errorf("the CLI demo shows no %q:\n%s", want, out)
 		}
 	}
+}
+
+// TestEveryConfigOptionIsDocumented: each JSON key of the vendor config
+// (core/config) has its row in widget/README.md's Configure table.
+func TestEveryConfigOptionIsDocumented(t *testing.T) {
+	data, err := os.ReadFile("../../widget/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	var walk func(prefix string, typ reflect.Type)
+	walk = func(prefix string, typ reflect.Type) {
+		for typ.Kind() == reflect.Pointer || typ.Kind() == reflect.Slice {
+			typ = typ.Elem()
+		}
+		if typ.Kind() != reflect.Struct {
+			return
+		}
+		for i := range typ.NumField() {
+			name, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
+			if name == "" || name == "-" {
+				continue
+			}
+			path := prefix + name
+			ft := typ.Field(i).Type
+			for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct && ft != reflect.TypeOf(config.Contact{}) {
+				walk(path+".", ft)
+				continue
+			}
+			if !strings.Contains(doc, "`"+path+"`") && !(ft == reflect.TypeOf(config.Contact{}) && strings.Contains(doc, "`"+path+"` (")) {
+				t.Errorf("widget/README.md does not document %s", path)
+			}
+		}
+	}
+	walk("", reflect.TypeOf(config.Config{}))
 }

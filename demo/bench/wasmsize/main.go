@@ -68,7 +68,13 @@ func pkgOf(sym string) string {
 	return sym
 }
 
+// parse reads the sections wasmsize needs; a malformed file is an error.
 func parse(data []byte) (sizes []int, names map[int]string, imported, dataBytes int, err error) {
+	defer func() {
+		if recover() != nil {
+			sizes, names, err = nil, nil, errors.New("malformed wasm file")
+		}
+	}()
 	if len(data) < 8 || !bytes.Equal(data[:4], []byte("\x00asm")) {
 		return nil, nil, 0, 0, errors.New("not a wasm file")
 	}
