@@ -562,6 +562,20 @@ func formReady() chromedp.Action[chromedp.Void] {
 	}
 }
 
+// fileMinimal fills the two fields every seed requires, accepts the policy,
+// submits, and waits for the receipt.
+func fileMinimal(frame context.Context, target, description string) error {
+	return doWithin(frame, 60*time.Second,
+		formReady(),
+		clickThenType(chromedp.CSS("#sp-targets"), target),
+		clickThenType(chromedp.CSS("#sp-description"), description),
+		click(chromedp.CSS("#sp-policy-accepted")),
+		chromedp.WaitVisible(chromedp.CSS("#sp-policy-accepted:checked")),
+		click(chromedp.CSS("#sp-submit")),
+		chromedp.WaitVisible(chromedp.CSS("[data-sealpost-receipt]")),
+	)
+}
+
 // clickThenType clicks a field, then types into it. In a frame of its own
 // (the sandboxed widget), DOM focus alone does not focus the frame, and
 // the first keys went to the host page; a click, as a person makes, does.
