@@ -3,8 +3,6 @@
 package main
 
 import (
-	"net/http"
-
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/sealpost/sealpost/widget"
@@ -18,7 +16,7 @@ func main() {
 	widget.Mark = markWithMemory
 	widget.NewCBC = newWebCBC
 	widget.Yield = yieldToBrowser
-	http.DefaultTransport = xhrTransport{}
+	widget.HTTP = xhrClient{}
 	h := parentHost{}
 	h.watchHeight()
 	host = h

@@ -2,6 +2,7 @@ package widget
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -29,6 +30,11 @@ type App struct {
 	err     string
 }
 
+// HTTP sends the widget's requests (the config, the key, the posts). The
+// browser program (wasm/) sets its XMLHttpRequest client, which reports
+// upload progress; the form cannot load without one.
+var HTTP deliver.Doer
+
 // Vendor is what the form needs from the vendor: its config and key.
 type Vendor struct {
 	Config *config.Config
@@ -39,9 +45,9 @@ type Vendor struct {
 // LoadVendor fetches a vendor config from configURL and its key, as the
 // config says: inline armor, an https URL, or WKD. A key that cannot be used
 // is not an error: Vendor.KeyErr says why, so the form can say it too.
-func LoadVendor(ctx context.Context, client *http.Client, configURL string, now func() time.Time) (*Vendor, error) {
+func LoadVendor(ctx context.Context, client deliver.Doer, configURL string, now func() time.Time) (*Vendor, error) {
 	if client == nil {
-		client = http.DefaultClient
+		return nil, errors.New("loading the form's settings: no HTTP client")
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, configURL, nil)
 	if err != nil {
@@ -90,7 +96,7 @@ func (a *App) OnNav(ctx app.Context) {
 	configURL := resolveConfig(page)
 	lang := browserLanguages()
 	ctx.Async(func() {
-		v, err := LoadVendor(context.Background(), nil, configURL, time.Now)
+		v, err := LoadVendor(context.Background(), HTTP, configURL, time.Now)
 		ctx.Dispatch(func(ctx app.Context) {
 			a.loading = false
 			if err != nil {
@@ -103,7 +109,7 @@ func (a *App) OnNav(ctx app.Context) {
 			f.Host = a.Host
 			if v.Key != nil {
 				f.Submitter = &CoreSubmitter{Config: v.Config, Keys: []*pgpkey.Key{v.Key},
-					Client: &deliver.Client{Endpoint: v.Config.Endpoint.URL, Format: v.Config.Format()}}
+					Client: &deliver.Client{Endpoint: v.Config.Endpoint.URL, Format: v.Config.Format(), HTTP: HTTP}}
 			}
 			a.form = f
 		})

@@ -36,6 +36,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sealpost/sealpost/core/internal/web"
 )
 
 // Formats a vendor endpoint may take.
@@ -80,11 +82,15 @@ func (e *Error) Unwrap() error { return e.Err }
 // ErrReceipt reports a 2xx answer that does not acknowledge what was sent.
 var ErrReceipt = errors.New("the receiver's answer does not acknowledge this report")
 
+// Doer sends HTTP requests: an *http.Client, or the browser's client in the
+// widget.
+type Doer = web.Doer
+
 // Client posts sealed reports. Its zero value is not usable: set Endpoint.
 type Client struct {
 	Endpoint string
-	Format   string       // FormatRaw when empty
-	HTTP     *http.Client // http.DefaultClient when nil
+	Format   string // FormatRaw when empty
+	HTTP     Doer   // http.DefaultClient when nil (natively)
 	// Attempts is how many times a post is tried (default 5).
 	Attempts int
 	// BaseDelay and MaxDelay shape the backoff (defaults 500 ms and 30 s).
@@ -142,10 +148,7 @@ func (c *Client) try(ctx context.Context, body io.Reader, key string) (*Receipt,
 	if err != nil {
 		return nil, 0, &Error{Err: err}
 	}
-	client := c.HTTP
-	if client == nil {
-		client = http.DefaultClient
-	}
+	client := web.Or(c.HTTP)
 	resp, err := client.Do(req)
 	if err != nil {
 		return nil, 0, &Error{Temporary: ctx.Err() == nil, Err: err}
