@@ -9,6 +9,7 @@ import (
 )
 
 func main() {
+	app.Window().Get("performance").Call("mark", "sealpost:main")
 	shimStorage()
 	widget.FilesFrom = filesFrom
 	widget.NewOutbox = openIDBOutbox

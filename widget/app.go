@@ -97,6 +97,7 @@ func (a *App) OnNav(ctx app.Context) {
 	lang := browserLanguages()
 	ctx.Async(func() {
 		v, err := LoadVendor(context.Background(), HTTP, configURL, time.Now)
+		mark("sealpost:vendor-loaded")
 		ctx.Dispatch(func(ctx app.Context) {
 			a.loading = false
 			if err != nil {

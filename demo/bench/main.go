@@ -253,6 +253,19 @@ func (b *bench) browser() (context.Context, func(), error) {
 	return ctx, cancel, nil
 }
 
+// startup is where the time to a usable form goes, in milliseconds from
+// navigation start: app.wasm downloaded, Go's main running, the vendor's
+// config and key loaded, the form usable.
+type startup struct{ WasmLoaded, Main, Vendor, Usable float64 }
+
+func startupOf(ctx context.Context) (startup, error) {
+	return chromedp.Run(ctx, chromedp.Evaluate[startup](`(() => {
+  const at = (n) => (performance.getEntriesByName(n)[0] || {startTime: 0}).startTime;
+  const wasm = performance.getEntriesByType("resource").find((e) => e.name.endsWith("/app.wasm"));
+  return {WasmLoaded: wasm ? wasm.responseEnd : 0, Main: at("sealpost:main"), Vendor: at("sealpost:vendor-loaded"), Usable: window.__usable || 0};
+})()`))
+}
+
 // visit navigates to url and returns the milliseconds from navigation
 // start to a usable form.
 func visit(ctx context.Context, url string) (float64, error) {
@@ -294,6 +307,7 @@ func median(v []float64) float64 {
 func (b *bench) visits(origin string, runs int) error {
 	url := origin + "/?config=config-cv25519.json"
 	var cold, warm, slow, first, repeat []float64
+	var parts []startup
 	for range runs {
 		ctx, cancel, err := b.browser()
 		if err != nil {
@@ -307,6 +321,9 @@ func (b *bench) visits(origin string, runs int) error {
 			return err
 		}
 		cold = append(cold, ms)
+		if s, err := startupOf(ctx); err == nil {
+			parts = append(parts, s)
+		}
 		b.settle(ctx)
 		first = append(first, float64(b.served.Load()))
 		b.served.Store(0)
@@ -343,6 +360,14 @@ func (b *bench) visits(origin string, runs int) error {
 	b.print("usable_form_cold_ms", float64(int(median(cold))), "ms")
 	b.print("usable_form_warm_ms", float64(int(median(warm))), "ms")
 	b.print("usable_form_10mbps_ms", float64(int(median(slow))), "ms")
+	// Where a cold start's time goes (the median run's figures).
+	if len(parts) > 0 {
+		slices.SortFunc(parts, func(a, b startup) int { return int(a.Usable - b.Usable) })
+		p := parts[len(parts)/2]
+		b.print("usable_form_cold_wasm_downloaded_ms", float64(int(p.WasmLoaded)), "ms")
+		b.print("usable_form_cold_go_main_ms", float64(int(p.Main)), "ms")
+		b.print("usable_form_cold_vendor_loaded_ms", float64(int(p.Vendor)), "ms")
+	}
 	return nil
 }
 
