@@ -53,7 +53,9 @@ func LoadVendor(ctx context.Context, client deliver.Doer, configURL string, now 
 	if err != nil {
 		return nil, err
 	}
+	mark("sealpost:config-fetch")
 	resp, err := client.Do(req)
+	mark("sealpost:config-fetched")
 	if err != nil {
 		return nil, fmt.Errorf("loading the form's settings: %w", err)
 	}
@@ -65,6 +67,7 @@ func LoadVendor(ctx context.Context, client deliver.Doer, configURL string, now 
 	if err != nil {
 		return nil, err
 	}
+	mark("sealpost:config-checked")
 	v := &Vendor{Config: cfg}
 	opts := pgpkey.Options{Now: now, Pin: cfg.Key.Fingerprint}
 	var data []byte
@@ -92,6 +95,7 @@ func (a *App) OnNav(ctx app.Context) {
 		return
 	}
 	a.loading = true
+	mark("sealpost:nav")
 	page := ctx.Page().URL()
 	configURL := resolveConfig(page)
 	lang := browserLanguages()
