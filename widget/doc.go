@@ -10,6 +10,10 @@
 // and posts only ciphertext; [CoreSubmitter] is the one the browser program
 // (wasm/) uses, built on core/seal and core/deliver.
 //
-// Not built yet (see README.md, Status): attachments, the script-tag
-// loader, the encrypted outbox, and the browser end-to-end tests.
+// Attachments come from the browser's File objects ([File], [FilesFrom]) and
+// the sealed report goes into a [SealSink] (a Blob in the browser); a post
+// that fails leaves it in the [Outbox] (IndexedDB in the browser) for a
+// later visit. The browser program sets these hooks; natively they are
+// in memory, and the form is tested with go-app's test engine. The
+// end-to-end tests in headless Chromium are in demo/e2e.
 package widget
