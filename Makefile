@@ -58,7 +58,7 @@ test-native:
 	$(GO) test -count=1 ./...
 
 test-wasm:
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -short -exec="$(WASM_EXEC)" $(CORE_WASM_PKGS)
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -short -exec="$(WASM_EXEC)" $(CORE_WASM_PKGS) ./wasm
 
 # Every Fuzz function in the tree, briefly; fuzz-long is the same for longer.
 fuzz:

@@ -20,6 +20,16 @@ type File interface {
 	Open() io.Reader
 }
 
+// A SelfHashingFile hashes itself when it is chosen, and its Open then
+// returns a reader that checks its own bytes (a report.CheckedBody): the
+// browser's files, which keep a WebCrypto digest of each chunk, so that
+// sealing does not hash a 100 MB video again in wasm.
+type SelfHashingFile interface {
+	File
+	// SHA256 reads the file once and returns its lower-case hex SHA-256.
+	SHA256() (string, error)
+}
+
 // FilesFrom turns the value of a file input's "files" property into Files.
 // The browser program (wasm/) sets it; natively there is no file picker.
 var FilesFrom func(fileList app.Value) []File
@@ -37,6 +47,14 @@ func describe(f File) chosen {
 	c := chosen{file: f, meta: report.Attachment{Name: f.Name(), Type: f.Type(), Size: f.Size()}}
 	if c.meta.Type == "" {
 		c.meta.Type = "application/octet-stream"
+	}
+	if h, ok := f.(SelfHashingFile); ok {
+		sum, err := h.SHA256()
+		if err != nil {
+			c.err = err.Error()
+		}
+		c.meta.SHA256 = sum
+		return c
 	}
 	sum := sha256.New()
 	n, err := io.Copy(sum, f.Open())

@@ -272,9 +272,9 @@ func (f *Form) onSubmit(ctx app.Context, e app.Event) {
 	f.progress, f.total, f.uploaded, f.upload = 0, 0, 0, 0
 	for _, c := range f.files {
 		f.total += c.meta.Size
-		bodies = append(bodies, &progressReader{r: c.file.Open(), report: func(n int64) {
+		bodies = append(bodies, withProgress(c.file.Open(), func(n int64) {
 			ctx.Dispatch(func(app.Context) { f.progress += n })
-		}})
+		}))
 	}
 	f.sending, f.failure = true, ""
 	ctx.Async(func() {
@@ -404,6 +404,23 @@ func (f *Form) onDiscard(key string) app.EventHandler {
 		})
 	}
 }
+
+// withProgress wraps r in a progressReader, which still checks itself when
+// r does (see report.CheckedBody).
+func withProgress(r io.Reader, progress func(n int64)) io.Reader {
+	p := &progressReader{r: r, report: progress}
+	if c, ok := r.(report.CheckedBody); ok {
+		return checkedProgress{p, c.CheckedSHA256()}
+	}
+	return p
+}
+
+type checkedProgress struct {
+	*progressReader
+	sha256 string
+}
+
+func (c checkedProgress) CheckedSHA256() string { return c.sha256 }
 
 // progressReader reports how many bytes went through, at most once per
 // MiB (and at the end), so that a 100 MB video makes 100 updates.

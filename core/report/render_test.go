@@ -2,10 +2,12 @@ package report
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -167,6 +169,41 @@ func TestAnAttachmentThatChangedIsRefused(t *testing.T) {
 	}
 }
 
+// checkedBody is a CheckedBody that vouches for sha, whatever it reads.
+type checkedBody struct {
+	io.Reader
+	sha string
+}
+
+func (c checkedBody) CheckedSHA256() string { return c.sha }
+
+func TestACheckedBodyIsHashedOnlyWhenItVouchesForTheReportsSHA256(t *testing.T) {
+	r := validReport()
+	r.Attachments = []Attachment{attach("a.bin", "application/octet-stream", []byte("chosen"))}
+	want := r.Attachments[0].SHA256
+
+	// It vouches for the report's SHA-256: WriteMIME leaves the check to
+	// the body (this one reads other bytes of the same size and says
+	// nothing: what it wrote shows that WriteMIME did not hash it).
+	var out bytes.Buffer
+	if err := WriteMIME(&out, r, []io.Reader{checkedBody{strings.NewReader("edited"), want}}); err != nil {
+		t.Fatalf("a body that checks itself was hashed again: %v", err)
+	}
+	if !bytes.Contains(out.Bytes(), []byte(base64.StdEncoding.EncodeToString([]byte("edited")))) {
+		t.Error("the body's bytes are not in the entity")
+	}
+	// It vouches for another SHA-256: WriteMIME hashes it.
+	err := WriteMIME(io.Discard, r, []io.Reader{checkedBody{strings.NewReader("edited"), strings.Repeat("0", 64)}})
+	if !errors.Is(err, ErrAttachmentChanged) {
+		t.Errorf("a body vouching for another hash: got %v, want ErrAttachmentChanged", err)
+	}
+	// Its size is checked either way.
+	err = WriteMIME(io.Discard, r, []io.Reader{checkedBody{strings.NewReader("longer text"), want}})
+	if !errors.Is(err, ErrAttachmentChanged) {
+		t.Errorf("a body of another size: got %v, want ErrAttachmentChanged", err)
+	}
+}
+
 func TestTheTextReportReadsWell(t *testing.T) {
 	var b strings.Builder
 	if err := validReport().WriteText(&b); err != nil {
@@ -205,4 +242,92 @@ func TestSafeFilename(t *testing.T) {
 	if got := SafeFilename(strings.Repeat("é", 200)); len(got) > 255 || !strings.HasPrefix(got, "é") {
 		t.Errorf("long name cut to %d bytes", len(got))
 	}
+}
+
+// TestTheEntityIsWhatGoMessageWrites: WriteMIME writes through go-message's
+// textproto layer with its own base64 lines; the entity is byte for byte
+// what go-message's message.Writer writes, for attachments around every
+// line length.
+func TestTheEntityIsWhatGoMessageWrites(t *testing.T) {
+	for _, size := range []int{0, 1, 2, 3, 56, 57, 58, 113, 114, 115, 1000, 32 << 10, 100000} {
+		data := make([]byte, size)
+		for i := range data {
+			data[i] = byte(i*131 + i>>8)
+		}
+		r := validReport()
+		r.Attachments = []Attachment{attach("a.bin", "application/octet-stream", data)}
+		var got bytes.Buffer
+		if err := WriteMIME(&got, r, []io.Reader{bytes.NewReader(data)}); err != nil {
+			t.Fatal(err)
+		}
+		want := goMessageEntity(t, r, got.Bytes(), data)
+		// The top-level header's fields come in another order (as they
+		// did when WriteMIME used message.Writer): compare them as sets.
+		gotHeader, gotBody, _ := bytes.Cut(got.Bytes(), []byte("\r\n\r\n"))
+		wantHeader, wantBody, _ := bytes.Cut(want, []byte("\r\n\r\n"))
+		if !bytes.Equal(gotBody, wantBody) || !slices.Equal(sortedLines(gotHeader), sortedLines(wantHeader)) {
+			t.Fatalf("%d-byte attachment: the entity differs from go-message's:\n%s\n---\n%s", size, got.Bytes(), want)
+		}
+	}
+}
+
+func sortedLines(b []byte) []string {
+	lines := strings.Split(string(b), "\r\n")
+	slices.Sort(lines)
+	return lines
+}
+
+// goMessageEntity writes r as WriteMIME does, with go-message's
+// message.Writer and the boundary WriteMIME chose.
+func goMessageEntity(t *testing.T, r *Report, entity, data []byte) []byte {
+	t.Helper()
+	m, err := message.Read(bytes.NewReader(entity))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, _ := m.Header.ContentType()
+	var h mail.Header
+	h.SetContentType("multipart/mixed", map[string]string{"protected-headers": "v1", "boundary": params["boundary"]})
+	h.SetSubject(m.Header.Get("Subject"))
+	if r.SubmittedAt != nil {
+		h.SetDate(*r.SubmittedAt)
+	}
+	var out bytes.Buffer
+	mw, err := message.CreateWriter(&out, h.Header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	r.WriteText(&text)
+	js, _ := r.JSON()
+	parts := []struct {
+		typ, disposition, name, enc string
+		body                        []byte
+	}{
+		{"text/plain", "inline", "", "quoted-printable", []byte(text.String())},
+		{"application/json", "attachment", "report.json", "quoted-printable", js},
+		{"application/octet-stream", "attachment", "a.bin", "base64", data},
+	}
+	for _, p := range parts {
+		var ph message.Header
+		var dp map[string]string
+		if p.name != "" {
+			dp = map[string]string{"filename": p.name}
+		}
+		ph.SetContentDisposition(p.disposition, dp)
+		cp := map[string]string{}
+		if p.typ != "application/octet-stream" {
+			cp["charset"] = "utf-8"
+		}
+		ph.SetContentType(p.typ, cp)
+		ph.Set("Content-Transfer-Encoding", p.enc)
+		pw, err := mw.CreatePart(ph)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pw.Write(p.body)
+		pw.Close()
+	}
+	mw.Close()
+	return out.Bytes()
 }

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -53,8 +54,9 @@ func main() {
 	openpgpJS := flag.String("openpgpjs", "core/seal/testdata/openpgpjs/node_modules/openpgp/dist/openpgp.min.mjs", "OpenPGP.js's browser module")
 	sizes := flag.String("sizes", "10,100", "attachment sizes to seal, in MB")
 	runs := flag.Int("runs", 3, "visits per start-up figure (the median is printed)")
+	profile := flag.Int("profile", 0, "only seal an attachment of this many MB, to the Curve25519 key, and print where the time went")
 	flag.Parse()
-	if err := run(*widgetDir, *openpgpJS, *sizes, *runs); err != nil {
+	if err := run(*widgetDir, *openpgpJS, *sizes, *runs, *profile); err != nil {
 		fmt.Fprintf(os.Stderr, "bench: error: %v\n", err)
 		os.Exit(1)
 	}
@@ -66,6 +68,7 @@ type bench struct {
 	keys    map[string]string
 	tmp     string
 	printMu sync.Mutex
+	profile bool // sealpost prints where the sealing's time went
 }
 
 func (b *bench) print(name string, value float64, unit string) {
@@ -74,7 +77,7 @@ func (b *bench) print(name string, value float64, unit string) {
 	fmt.Printf("%s %s %s\n", name, strconv.FormatFloat(value, 'f', -1, 64), unit)
 }
 
-func run(widgetDir, openpgpJS, sizeList string, runs int) error {
+func run(widgetDir, openpgpJS, sizeList string, runs, profileMB int) error {
 	if _, err := os.Stat(filepath.Join(widgetDir, "web", "app.wasm.br")); err != nil {
 		return fmt.Errorf("no pre-compressed widget in %s: run make build first", widgetDir)
 	}
@@ -122,6 +125,17 @@ func run(widgetDir, openpgpJS, sizeList string, runs int) error {
 	b.widget.Start()
 	defer b.widget.Close()
 
+	if profileMB > 0 {
+		r, err := b.sealpost(origin, "cv25519", profileMB<<20)
+		if err != nil {
+			return err
+		}
+		b.print("seal_mbps_sealpost", round(r.mbps), "MB/s")
+		b.profile = true
+		r, err = b.sealpost(origin, "cv25519", profileMB<<20)
+		b.print("seal_mbps_sealpost_profiled", round(r.mbps), "MB/s")
+		return err
+	}
 	if err := b.visits(origin, runs); err != nil {
 		return fmt.Errorf("visits: %w", err)
 	}
@@ -480,7 +494,29 @@ func (b *bench) sealpost(origin, key string, size int) (sealRun, error) {
 	}
 	chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__gap = 0; window.__gapOn = true`))
 	stop := memory(ctx)
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#sp-submit")), chromedp.WaitVisible(chromedp.CSS("[data-sealpost-receipt]"))); err != nil {
+	var stopProfile func(io.Writer, int) error
+	if b.profile {
+		if stopProfile, err = startProfile(ctx); err != nil {
+			return sealRun{}, err
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#sp-submit"))); err != nil {
+		stop()
+		return sealRun{}, err
+	}
+	if stopProfile != nil {
+		// The profile covers the sealing only, not the post.
+		sealed := `performance.getEntriesByName("sealpost:seal-end").length > 0`
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](sealed, chromedp.WithPollingInterval(20*time.Millisecond))); err != nil {
+			stop()
+			return sealRun{}, err
+		}
+		if err := stopProfile(os.Stdout, 40); err != nil {
+			stop()
+			return sealRun{}, err
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("[data-sealpost-receipt]"))); err != nil {
 		stop()
 		return sealRun{}, err
 	}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/profiler"
+	"github.com/chromedp/chromedp"
+)
+
+// startProfile starts the renderer's sampling profiler (JavaScript and
+// wasm functions alike); stop writes the top functions by self time.
+func startProfile(ctx context.Context) (stop func(w io.Writer, top int) error, err error) {
+	if _, err := chromedp.Call(ctx, profiler.Enable, cdp.Empty{}); err != nil {
+		return nil, err
+	}
+	if _, err := chromedp.Call(ctx, profiler.SetSamplingInterval, profiler.SetSamplingIntervalParams{Interval: 200}); err != nil {
+		return nil, err
+	}
+	if _, err := chromedp.Call(ctx, profiler.Start, cdp.Empty{}); err != nil {
+		return nil, err
+	}
+	return func(w io.Writer, top int) error {
+		res, err := chromedp.Call(ctx, profiler.Stop, cdp.Empty{})
+		if err != nil {
+			return err
+		}
+		writeSelfTimes(w, res.Profile, top)
+		return nil
+	}, nil
+}
+
+// writeSelfTimes prints the functions the samples landed in most, with
+// their share of the profile's time.
+func writeSelfTimes(w io.Writer, p *profiler.Profile, top int) {
+	name := map[int64]string{}
+	for _, n := range p.Nodes {
+		f := n.CallFrame.FunctionName
+		if f == "" {
+			f = "(anonymous " + n.CallFrame.URL + ")"
+		}
+		name[n.ID] = f
+	}
+	self := map[string]int64{}
+	var total int64
+	for i, id := range p.Samples {
+		if i < len(p.TimeDeltas) {
+			d := p.TimeDeltas[i]
+			self[name[id]] += d
+			total += d
+		}
+	}
+	type entry struct {
+		name string
+		us   int64
+	}
+	var all []entry
+	for n, us := range self {
+		all = append(all, entry{n, us})
+	}
+	slices.SortFunc(all, func(a, b entry) int { return int(b.us - a.us) })
+	fmt.Fprintf(w, "# profile: %.0f ms sampled; top functions by self time\n", float64(total)/1000)
+	for _, e := range all[:min(top, len(all))] {
+		fmt.Fprintf(w, "#  %6.0f ms %5.1f%%  %s\n", float64(e.us)/1000, 100*float64(e.us)/float64(total), e.name)
+	}
+}
