@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -44,10 +45,29 @@ func generate(out, prefix string) error {
 	if err := app.GenerateStaticWebsite(out, h); err != nil {
 		return err
 	}
+	if err := addStaticForm(filepath.Join(out, "index.html")); err != nil {
+		return err
+	}
 	for name, data := range map[string][]byte{"web/sealpost.css": widget.CSS, "web/icon.svg": widget.Icon, "sealpost.js": widget.Loader} {
 		if err := os.WriteFile(filepath.Join(out, name), data, 0o644); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// addStaticForm puts the static form into the page, after the element
+// go-app mounts the form on: go-app leaves it alone, and the form takes it
+// over (see widget.StaticForm).
+func addStaticForm(index string) error {
+	page, err := os.ReadFile(index)
+	if err != nil {
+		return err
+	}
+	const loader = `<aside id="app-wasm-loader"`
+	before, after, ok := strings.Cut(string(page), loader)
+	if !ok {
+		return fmt.Errorf("%s: no %s to put the static form before (has go-app changed its page?)", index, loader)
+	}
+	return os.WriteFile(index, []byte(before+widget.StaticForm()+"\n    "+loader+after), 0o644)
 }

@@ -76,9 +76,11 @@ func NewForm(cfg *config.Config, lang string) *Form {
 	return &Form{Config: cfg, Lang: cfg.Language(lang)}
 }
 
-// OnMount marks the form ready (data-ready on its root): its controls are
-// in the page with their handlers, so what is typed from now on is seen.
+// OnMount takes over what was typed into the static form, then marks the
+// form ready (data-ready on its root): its controls are in the page with
+// their handlers, so what is typed from now on is seen.
 func (f *Form) OnMount(ctx app.Context) {
+	f.adoptStatic(f.JSValue())
 	f.ready = true
 	ctx.Update()
 	endpoint := f.Config.Endpoint.URL
@@ -432,7 +434,8 @@ type progressReader struct {
 
 // Yield lets the browser run (input, painting) before sealing goes on; the
 // browser program sets it. Sealing calls it every yieldEvery bytes read, so
-// the page never waits long for the sealer.
+// the page never waits long for the sealer; it may return at once when the
+// page had a turn a moment ago.
 var Yield func()
 
 const yieldEvery = 128 << 10

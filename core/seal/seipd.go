@@ -3,7 +3,6 @@ package seal
 import (
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/sha1"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
+
+	"github.com/sealpost/sealpost/core/internal/sha1block"
 )
 
 // encryptV1 starts an OpenPGP message of SEIPDv1 (RFC 9580, 5.13.1): a
@@ -54,7 +55,7 @@ func encryptV1(w io.Writer, to []*openpgp.Entity, config *packet.Config, newCBC 
 		return nil, err
 	}
 	body.Write([]byte{1}) // version 1: MDC
-	m := &mdcWriter{cfb: &cfbCBC{mode: mode, x: e0}, out: body, h: sha1.New(), buf: make([]byte, 0, mdcBuffer)}
+	m := &mdcWriter{cfb: &cfbCBC{mode: mode, x: e0}, out: body, h: sha1block.New(), buf: make([]byte, 0, mdcBuffer)}
 	// The random prefix, its last two octets repeated (a quick check for
 	// the reader), hashed into the MDC like the rest.
 	prefix := make([]byte, aes.BlockSize+2)
@@ -121,7 +122,7 @@ func (c *cfbCBC) encrypt(p []byte) {
 
 // mdcBuffer is how much plaintext is encrypted at a time: in the browser,
 // one call into WebCrypto (and one turn of the event loop) each.
-const mdcBuffer = 256 << 10
+const mdcBuffer = 1 << 20
 
 // mdcWriter hashes the plaintext for the MDC and encrypts it in whole
 // blocks, mdcBuffer at a time; Close appends the MDC packet.

@@ -26,16 +26,32 @@ var pairs = func() (t [4096]uint16) {
 func AppendEncode(dst, src []byte) []byte {
 	n := len(dst)
 	dst = append(dst, make([]byte, base64.StdEncoding.EncodedLen(len(src)))...)
-	out := dst[n:]
-	// Six bytes at a time, reading eight: while at least eight remain.
+	encode(dst[n:], src)
+	return dst
+}
+
+// encode writes the base64 of src into out, which is exactly as long as it.
+func encode(out, src []byte) {
+	// Six bytes at a time, reading eight, while at least eight remain.
 	for len(src) >= 8 && len(out) >= 8 {
 		v := binary.BigEndian.Uint64(src)
 		binary.LittleEndian.PutUint64(out, uint64(pairs[v>>52])|uint64(pairs[v>>40&0xfff])<<16|
 			uint64(pairs[v>>28&0xfff])<<32|uint64(pairs[v>>16&0xfff])<<48)
 		src, out = src[6:], out[8:]
 	}
-	base64.StdEncoding.Encode(out, src)
-	return dst
+	for len(src) >= 3 && len(out) >= 4 {
+		v := uint32(src[0])<<16 | uint32(src[1])<<8 | uint32(src[2])
+		binary.LittleEndian.PutUint32(out, uint32(pairs[v>>12])|uint32(pairs[v&0xfff])<<16)
+		src, out = src[3:], out[4:]
+	}
+	switch {
+	case len(src) == 2 && len(out) == 4:
+		v := uint32(src[0])<<10 | uint32(src[1])<<2
+		out[0], out[1], out[2], out[3] = alphabet[v>>12], alphabet[v>>6&63], alphabet[v&63], '='
+	case len(src) == 1 && len(out) == 4:
+		v := uint32(src[0]) << 4
+		out[0], out[1], out[2], out[3] = alphabet[v>>6], alphabet[v&63], '=', '='
+	}
 }
 
 // A Writer encodes what is written to it in lines of base64.
@@ -78,12 +94,50 @@ func (b *Writer) Write(p []byte) (int, error) {
 		b.line(b.part)
 		b.part = b.part[:0]
 	}
-	for len(p) >= b.lineBytes {
-		b.line(p[:b.lineBytes])
-		p = p[b.lineBytes:]
-	}
+	p = b.lines(p)
 	b.part = append(b.part, p...)
 	return n, b.err
+}
+
+// lines encodes the whole lines at the start of p, as many at a time as
+// the buffer holds, and returns the rest.
+func (b *Writer) lines(p []byte) []byte {
+	chars := b.lineBytes / 3 * 4
+	size := chars + len(b.eol)
+	for len(p) >= b.lineBytes {
+		n := min(len(p)/b.lineBytes, (cap(b.out)-len(b.out))/size)
+		if n == 0 {
+			b.Flush()
+			continue
+		}
+		k := len(b.out)
+		b.out = b.out[:k+n*size]
+		out := b.out[k:]
+		for range n {
+			if b.between {
+				if b.started {
+					for i := range len(b.eol) {
+						out[i] = b.eol[i]
+					}
+					out = out[len(b.eol):]
+				}
+				encode(out[:chars], p[:b.lineBytes])
+				out = out[chars:]
+			} else {
+				encode(out[:chars], p[:b.lineBytes])
+				for i := range len(b.eol) {
+					out[chars+i] = b.eol[i]
+				}
+				out = out[size:]
+			}
+			b.started = true
+			p = p[b.lineBytes:]
+		}
+		// Between lines, the first line of the buffer may have gone
+		// without an end of line: give back what was not used.
+		b.out = b.out[:len(b.out)-len(out)]
+	}
+	return p
 }
 
 func (b *Writer) line(src []byte) {

@@ -113,3 +113,12 @@ func BenchmarkEncodeStdlib(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkWriter(b *testing.B) {
+	src := make([]byte, 1<<20)
+	w := NewWriter(io.Discard, 48, "\n", false)
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		w.Write(src)
+	}
+}

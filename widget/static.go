@@ -1,0 +1,122 @@
+package widget
+
+import (
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/sealpost/sealpost/core/report"
+)
+
+// StaticID is the id of the static form: plain HTML in the widget's page,
+// visible and typeable as soon as the page is, while app.wasm (24 MB)
+// downloads and starts. The form itself takes over what was typed there
+// when it mounts (see adoptStatic) and removes it.
+const StaticID = "sp-static"
+
+// staticFields are the fields the static form offers: the two every
+// vendor's form shows in practice, and where a researcher starts.
+var staticFields = []string{"targets", "description"}
+
+// StaticForm is the static form's HTML, written into the page by the site
+// generator (wasm/). Its controls have ids, not names: the form cannot be
+// submitted (its button is disabled, and unnamed controls send nothing),
+// and the browser checks what is required as it is typed.
+func StaticForm() string {
+	var fields []app.UI
+	for _, name := range staticFields {
+		id := controlID(name)
+		rows := 6
+		var format app.UI = app.Text("")
+		described := ""
+		if name == "targets" {
+			rows, described = 3, id+"-format"
+			format = app.P().ID(described).Class("sp-hint").Text(text("en", "targets_hint", ""))
+		}
+		fields = append(fields, app.Div().Class("sp-field").Body(
+			app.Label().For(id).Body(
+				app.Text(report.FieldLabel("en", name)),
+				app.Span().Class("sp-required").Text(" ("+text("en", "required", "")+")"),
+			),
+			format,
+			app.Textarea().ID(id).DataSet("field", name).Rows(rows).Required(true).Aria("describedby", described),
+		))
+	}
+	return app.HTMLString(app.Div().ID(StaticID).Class("sealpost").Lang("en").Body(
+		app.Form().Class("sp-form").Body(
+			app.P().Class("sp-loading").Role("status").Text("The form is loading its encryption: you can start typing."),
+			app.Range(fields).Slice(func(i int) app.UI { return fields[i] }),
+			app.Button().Type("submit").Class("sp-submit").Disabled(true).Text("Preparing encryption…"),
+		),
+	))
+}
+
+// foldInto are the fields, in order of preference, that take the text of
+// a static field the vendor's form does not show, so that nothing typed is
+// lost.
+var foldInto = []string{"description", "steps", "expected", "impact"}
+
+// adoptStatic moves what was typed into the static form, and the focus and
+// selection, into the form, then removes the static form. It runs in
+// OnMount, in one turn of the event loop: no key can fall between the two.
+func (f *Form) adoptStatic(root app.Value) {
+	doc := app.Window().Get("document")
+	static := doc.Call("getElementById", StaticID)
+	if !static.Truthy() {
+		return
+	}
+	control := func(name string) app.Value {
+		c := root.Call("querySelector", "#"+controlID(name))
+		if !c.Truthy() {
+			return nil
+		}
+		return c
+	}
+	active := doc.Get("activeElement")
+	var focus app.Value
+	var selStart, selEnd app.Value
+	var folded []string
+	for _, name := range staticFields {
+		el := static.Call("querySelector", "#"+controlID(name))
+		if !el.Truthy() {
+			continue
+		}
+		value := el.Get("value").String()
+		c := control(name)
+		if c == nil {
+			if strings.TrimSpace(value) != "" {
+				folded = append(folded, report.FieldLabel(f.Lang, name)+":\n"+value)
+			}
+			continue
+		}
+		if value != "" {
+			c.Set("value", value)
+			f.set(name, value)
+		}
+		if active.Truthy() && active.Equal(el) {
+			focus, selStart, selEnd = c, el.Get("selectionStart"), el.Get("selectionEnd")
+		}
+	}
+	if len(folded) > 0 {
+		for _, name := range foldInto {
+			if c := control(name); c != nil {
+				value := strings.Join(append([]string{c.Get("value").String()}, folded...), "\n\n")
+				c.Set("value", strings.TrimLeft(value, "\n"))
+				f.set(name, c.Get("value").String())
+				folded = nil
+				break
+			}
+		}
+	}
+	if len(folded) > 0 {
+		// Nowhere to put it: the static form stays, with its text, below
+		// the form.
+		static.Call("setAttribute", "data-kept", "true")
+		return
+	}
+	static.Call("remove")
+	if focus != nil {
+		focus.Call("focus")
+		focus.Call("setSelectionRange", selStart, selEnd)
+	}
+}
