@@ -56,18 +56,18 @@ func generate(out, prefix string) error {
 	return nil
 }
 
-// addStaticForm puts the static form into the page, after the element
-// go-app mounts the form on: go-app leaves it alone, and the form takes it
-// over (see widget.StaticForm).
+// addStaticForm puts the static form into the page, at the end of its
+// body: after the element go-app mounts the form on (the body's first),
+// so go-app leaves it alone, and the form takes it over (see
+// widget.StaticForm).
 func addStaticForm(index string) error {
 	page, err := os.ReadFile(index)
 	if err != nil {
 		return err
 	}
-	const loader = `<aside id="app-wasm-loader"`
-	before, after, ok := strings.Cut(string(page), loader)
-	if !ok {
-		return fmt.Errorf("%s: no %s to put the static form before (has go-app changed its page?)", index, loader)
+	end := strings.LastIndex(string(page), "</body>")
+	if end < 0 {
+		return fmt.Errorf("%s: no </body> to put the static form before", index)
 	}
-	return os.WriteFile(index, []byte(before+widget.StaticForm()+"\n    "+loader+after), 0o644)
+	return os.WriteFile(index, []byte(string(page[:end])+widget.StaticForm()+"\n  "+string(page[end:])), 0o644)
 }

@@ -236,14 +236,20 @@ const probes = `(() => {
     const t = performance.now();
     if (window.__gapOn && t - last > window.__gap) window.__gap = t - last;
     last = t;
+    if (!window.__full) check();
   }, 5);
   // __usable: the first field is laid out and takes input (the static
   // form, or the form); __full: the form is mounted with the vendor's
   // config and key, the core validating what is typed.
   let asked = false;
+  // onTop: a click at the field's centre would reach it (no overlay).
+  const onTop = (f) => {
+    const r = f.getBoundingClientRect();
+    return r.width > 0 && document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === f;
+  };
   const check = () => {
     const first = document.querySelector("#sp-targets");
-    if (!asked && first && !first.disabled && first.getClientRects().length > 0) {
+    if (!asked && first && !first.disabled && onTop(first)) {
       asked = true;
       requestAnimationFrame(() => { window.__usable = performance.now(); });
     }

@@ -41,6 +41,7 @@ func TestWhatIsTypedBeforeTheProgramStartsIsKept(t *testing.T) {
 	}
 	type state struct {
 		Ready, Static, Disabled bool
+		OnTop                   bool // the first field is what a click at its centre hits
 		Targets, Description    string
 		Focus                   string
 		Caret                   int
@@ -49,6 +50,8 @@ func TestWhatIsTypedBeforeTheProgramStartsIsKept(t *testing.T) {
   const a = document.activeElement;
   return {Ready: !!document.querySelector(".sealpost[data-ready]"), Static: !!document.getElementById("sp-static"),
     Disabled: !!document.querySelector("#sp-static .sp-submit:disabled"),
+    OnTop: (() => { const f = document.getElementById("sp-targets"), r = f.getBoundingClientRect();
+      return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === f; })(),
     Targets: document.getElementById("sp-targets").value, Description: document.getElementById("sp-description").value,
     Focus: a ? a.id : "", Caret: a && a.selectionStart !== undefined ? a.selectionStart : -1};
 })()`)
@@ -56,9 +59,9 @@ func TestWhatIsTypedBeforeTheProgramStartsIsKept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !asked() || before.Ready || !before.Static || !before.Disabled {
-		t.Fatalf("typed while app.wasm was asked for (%v) and the program had not started (ready %v, static form %v, its button disabled %v)",
-			asked(), before.Ready, before.Static, before.Disabled)
+	if !asked() || before.Ready || !before.Static || !before.Disabled || !before.OnTop {
+		t.Fatalf("typed while app.wasm was asked for (%v) and the program had not started (ready %v, static form %v, its button disabled %v, its first field on top %v)",
+			asked(), before.Ready, before.Static, before.Disabled, before.OnTop)
 	}
 	// The caret goes back a few characters, as a person fixing a word does.
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const d = document.getElementById("sp-description"); d.setSelectionRange(d.value.length - 8, d.value.length - 8); return true; })()`)); err != nil {
