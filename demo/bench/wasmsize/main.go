@@ -3,7 +3,7 @@
 // summed by package, largest first. Build without -s (symbols are in the
 // name section):
 //
-//	GOOS=js GOARCH=wasm go build -o app.wasm ./wasm
+//	GOOS=js GOARCH=wasm go build -tags validator_novalidatefn -o app.wasm ./wasm
 //	go run ./demo/bench/wasmsize app.wasm
 package main
 
