@@ -23,6 +23,7 @@ type webCBC struct {
 	key      app.Value // a CryptoKey
 	iv       [aes.BlockSize]byte
 	fallback cipher.Block
+	in       app.Value // the input array, reused
 }
 
 func newWebCBC(key, iv []byte) (cipher.BlockMode, error) {
@@ -65,7 +66,11 @@ func (c *webCBC) CryptBlocks(dst, src []byte) {
 }
 
 func (c *webCBC) web(dst, src []byte) error {
-	in := app.Window().Get("Uint8Array").New(len(src))
+	// WebCrypto copies its input when called: one array serves every call.
+	if c.in == nil || c.in.Length() < len(src) {
+		c.in = app.Window().Get("Uint8Array").New(len(src))
+	}
+	in := c.in.Call("subarray", 0, len(src))
 	app.CopyBytesToJS(in, src)
 	iv := app.Window().Get("Uint8Array").New(aes.BlockSize)
 	app.CopyBytesToJS(iv, c.iv[:])

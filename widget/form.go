@@ -37,6 +37,9 @@ type Form struct {
 	// browser's (see [NewOutbox]), opened when the form is mounted.
 	Outbox     Outbox
 	outboxOnce sync.Once
+	// warmUp runs the Submitter's WarmUp, if it has one, once a file of
+	// warmUpAbove bytes or more is attached.
+	warmUp sync.Once
 
 	ready    bool
 	files    []chosen
@@ -201,6 +204,9 @@ func (f *Form) onDrop(ctx app.Context, e app.Event) {
 	}
 }
 
+// warmUpAbove is the attachment size from which sealing is warmed up.
+const warmUpAbove = 4 << 20
+
 // addFiles hashes files from a FileList, off the UI's path, showing each
 // one's size and SHA-256 when done.
 func (f *Form) addFiles(ctx app.Context, list app.Value) {
@@ -213,6 +219,13 @@ func (f *Form) addFiles(ctx app.Context, list app.Value) {
 		var done []chosen
 		for _, file := range picked {
 			done = append(done, describe(file))
+		}
+		var size int64
+		for _, c := range done {
+			size += c.meta.Size
+		}
+		if w, ok := f.Submitter.(interface{ WarmUp() }); ok && size >= warmUpAbove {
+			f.warmUp.Do(w.WarmUp)
 		}
 		ctx.Dispatch(func(ctx app.Context) {
 			f.files = append(f.files, done...)

@@ -122,7 +122,7 @@ func (c *cfbCBC) encrypt(p []byte) {
 
 // mdcBuffer is how much plaintext is encrypted at a time: in the browser,
 // one call into WebCrypto (and one turn of the event loop) each.
-const mdcBuffer = 1 << 20
+const mdcBuffer = 256 << 10
 
 // mdcWriter hashes the plaintext for the MDC and encrypts it in whole
 // blocks, mdcBuffer at a time; Close appends the MDC packet.

@@ -132,6 +132,7 @@ func run(widgetDir, openpgpJS, sizeList string, runs, profileMB int) error {
 		}
 		b.print("seal_mbps_sealpost", round(r.mbps), "MB/s")
 		b.print("main_thread_longest_stall_ms", round(r.stallMS), "ms")
+		b.print("tab_memory_peak_mb", round(r.tabMB), "MB")
 		b.profile = true
 		r, err = b.sealpost(origin, "cv25519", profileMB<<20)
 		b.print("seal_mbps_sealpost_profiled", round(r.mbps), "MB/s")
@@ -234,7 +235,7 @@ const probes = `(() => {
   let last = performance.now();
   setInterval(() => {
     const t = performance.now();
-    if (window.__gapOn && t - last > window.__gap) window.__gap = t - last;
+    if (window.__gapOn && t - last > window.__gap) { window.__gap = t - last; window.__gapAt = last; }
     last = t;
     if (!window.__full) check();
   }, 5);
@@ -544,14 +545,17 @@ func (b *bench) sealpost(origin, key string, size int) (sealRun, error) {
 	tab := stop()
 	type marks struct {
 		Start, End, Sys float64
-		Gap             float64
+		Gap, GapAt      float64
 	}
 	m, err := chromedp.Run(ctx, chromedp.Evaluate[marks](`(() => {
   const s = performance.getEntriesByName("sealpost:seal-start")[0], e = performance.getEntriesByName("sealpost:seal-end")[0];
-  return {Start: s.startTime, End: e.startTime, Sys: e.detail.go_sys_bytes, Gap: window.__gap};
+  return {Start: s.startTime, End: e.startTime, Sys: e.detail.go_sys_bytes, Gap: window.__gap, GapAt: window.__gapAt || 0};
 })()`))
 	if err != nil {
 		return sealRun{}, err
+	}
+	if b.profile {
+		fmt.Printf("# longest stall: %.0f ms, from %.0f ms after the sealing started (it took %.0f ms)\n", m.Gap, m.GapAt-m.Start, m.End-m.Start)
 	}
 	return sealRun{mbps: float64(size) / 1e6 / ((m.End - m.Start) / 1000), wasmMB: m.Sys / (1 << 20), tabMB: tab, stallMS: m.Gap}, nil
 }
