@@ -49,7 +49,7 @@ func (b *blobFile) Size() int64  { return int64(b.v.Get("size").Float()) }
 // (SHA-256 there runs at about 35 MB/s; WebCrypto's is native).
 func (b *blobFile) SHA256() (string, error) {
 	r := &blobReader{blob: b.v, size: b.Size(), record: true}
-	sum := sha256.New()
+	sum := report.NewSHA256()
 	n, err := io.Copy(sum, r)
 	if err != nil {
 		return "", err

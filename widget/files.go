@@ -1,7 +1,6 @@
 package widget
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"io"
 
@@ -56,7 +55,7 @@ func describe(f File) chosen {
 		c.meta.SHA256 = sum
 		return c
 	}
-	sum := sha256.New()
+	sum := report.NewSHA256()
 	n, err := io.Copy(sum, f.Open())
 	switch {
 	case err != nil:
