@@ -45,6 +45,8 @@ func StaticForm() string {
 	return app.HTMLString(app.Div().ID(StaticID).Class("sealpost").Lang("en").Body(
 		app.Form().Class("sp-form").Body(
 			app.P().Class("sp-loading").Role("status").Text("The form is loading its encryption: you can start typing."),
+			app.P().Class("sp-alert sp-load-failed").Role("alert").Text(
+				"The form could not start, so it cannot encrypt or send your report. What you typed is still here: copy it before you reload the page."),
 			app.Range(fields).Slice(func(i int) app.UI { return fields[i] }),
 			app.Button().Type("submit").Class("sp-submit").Disabled(true).Text("Preparing encryption…"),
 		),

@@ -527,7 +527,8 @@ func (b *bench) sealpost(origin, key string, size int) (sealRun, error) {
 		return sealRun{}, err
 	}
 	if stopProfile != nil {
-		// The profile covers the sealing only, not the post.
+		// The first profile covers the sealing only; a second the post,
+		// to the receipt.
 		sealed := `performance.getEntriesByName("sealpost:seal-end").length > 0`
 		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](sealed, chromedp.WithPollingInterval(20*time.Millisecond))); err != nil {
 			stop()
@@ -537,10 +538,21 @@ func (b *bench) sealpost(origin, key string, size int) (sealRun, error) {
 			stop()
 			return sealRun{}, err
 		}
+		fmt.Println("# the post, to the receipt:")
+		if stopProfile, err = startProfile(ctx); err != nil {
+			stop()
+			return sealRun{}, err
+		}
 	}
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("[data-sealpost-receipt]"))); err != nil {
 		stop()
 		return sealRun{}, err
+	}
+	if stopProfile != nil {
+		if err := stopProfile(os.Stdout, 10); err != nil {
+			stop()
+			return sealRun{}, err
+		}
 	}
 	tab := stop()
 	type marks struct {

@@ -66,4 +66,34 @@ func writeSelfTimes(w io.Writer, p *profiler.Profile, top int) {
 	for _, e := range all[:min(top, len(all))] {
 		fmt.Fprintf(w, "#  %6.0f ms %5.1f%%  %s\n", float64(e.us)/1000, 100*float64(e.us)/float64(total), e.name)
 	}
+	// The longest stretch without an idle sample: the main thread busy,
+	// the page stalled.
+	var bestFrom, bestTo, from int
+	var bestUS, runUS int64
+	for i, id := range p.Samples {
+		if i >= len(p.TimeDeltas) {
+			break
+		}
+		if name[id] == "(idle)" {
+			from, runUS = i+1, 0
+			continue
+		}
+		runUS += p.TimeDeltas[i]
+		if runUS > bestUS {
+			bestUS, bestFrom, bestTo = runUS, from, i
+		}
+	}
+	busy := map[string]int64{}
+	for i := bestFrom; i <= bestTo && i < len(p.Samples); i++ {
+		busy[name[p.Samples[i]]] += p.TimeDeltas[i]
+	}
+	all = all[:0]
+	for n, us := range busy {
+		all = append(all, entry{n, us})
+	}
+	slices.SortFunc(all, func(a, b entry) int { return int(b.us - a.us) })
+	fmt.Fprintf(w, "# longest busy stretch: %.0f ms; its top functions\n", float64(bestUS)/1000)
+	for _, e := range all[:min(12, len(all))] {
+		fmt.Fprintf(w, "#  %6.0f ms  %s\n", float64(e.us)/1000, e.name)
+	}
 }

@@ -42,6 +42,7 @@ func TestWhatIsTypedBeforeTheProgramStartsIsKept(t *testing.T) {
 	type state struct {
 		Ready, Static, Disabled bool
 		OnTop                   bool // the first field is what a click at its centre hits
+		Failed                  bool // the static form says the program could not start
 		Targets, Description    string
 		Focus                   string
 		Caret                   int
@@ -50,6 +51,7 @@ func TestWhatIsTypedBeforeTheProgramStartsIsKept(t *testing.T) {
   const a = document.activeElement;
   return {Ready: !!document.querySelector(".sealpost[data-ready]"), Static: !!document.getElementById("sp-static"),
     Disabled: !!document.querySelector("#sp-static .sp-submit:disabled"),
+    Failed: !!document.querySelector(".sp-load-failed") && document.querySelector(".sp-load-failed").getClientRects().length > 0,
     OnTop: (() => { const f = document.getElementById("sp-targets"), r = f.getBoundingClientRect();
       return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === f; })(),
     Targets: document.getElementById("sp-targets").value, Description: document.getElementById("sp-description").value,
@@ -59,9 +61,9 @@ func TestWhatIsTypedBeforeTheProgramStartsIsKept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !asked() || before.Ready || !before.Static || !before.Disabled || !before.OnTop {
-		t.Fatalf("typed while app.wasm was asked for (%v) and the program had not started (ready %v, static form %v, its button disabled %v, its first field on top %v)",
-			asked(), before.Ready, before.Static, before.Disabled, before.OnTop)
+	if !asked() || before.Ready || !before.Static || !before.Disabled || !before.OnTop || before.Failed {
+		t.Fatalf("typed while app.wasm was asked for (%v) and the program had not started (ready %v, static form %v, its button disabled %v, its first field on top %v, saying it failed %v)",
+			asked(), before.Ready, before.Static, before.Disabled, before.OnTop, before.Failed)
 	}
 	// The caret goes back a few characters, as a person fixing a word does.
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const d = document.getElementById("sp-description"); d.setSelectionRange(d.value.length - 8, d.value.length - 8); return true; })()`)); err != nil {
@@ -170,5 +172,41 @@ func TestTextTypedIntoAFieldTheVendorHidesIsKept(t *testing.T) {
 	}
 	if want := []any{"Seen.\n\nTargets:\n10.0.0.1", false, false}; !reflect.DeepEqual(got, want) {
 		t.Errorf("description, targets shown, static form left: %q, want %q", got, want)
+	}
+}
+
+// TestAFailedProgramLoadSaysSoAndKeepsTheText: when app.wasm cannot be
+// loaded, the static form says so, and what was typed stays there, on
+// top, to be copied.
+func TestAFailedProgramLoadSaysSoAndKeepsTheText(t *testing.T) {
+	v := setUp(t, "comoo")
+	v.pages.Store("/web/app.wasm", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "gone", http.StatusNotFound)
+	}))
+	ctx, _ := browser(t)
+	err := doWithin(ctx, 30*time.Second,
+		chromedp.Navigate(v.widgetURL),
+		chromedp.WaitVisible(chromedp.CSS("#sp-static #sp-description")),
+		chromedp.SendKeys(chromedp.CSS("#sp-static #sp-description"), "Keep me."),
+		chromedp.WaitVisible(chromedp.CSS("#sp-static .sp-load-failed")),
+	)
+	if err != nil {
+		t.Fatalf("%v; the page shows:\n%s", err, pageText(ctx))
+	}
+	type state struct {
+		Loading bool
+		Text    string
+		OnTop   bool
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[state](`(() => {
+  const d = document.getElementById("sp-description"), r = d.getBoundingClientRect();
+  return {Loading: document.querySelector("#sp-static .sp-loading").getClientRects().length > 0, Text: d.value,
+    OnTop: document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === d};
+})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Loading || got.Text != "Keep me." || !got.OnTop {
+		t.Errorf("after a failed load: %+v; want the loading note gone, the text kept and reachable", got)
 	}
 }
