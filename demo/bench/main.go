@@ -236,6 +236,7 @@ const probes = `(() => {
   setInterval(() => {
     const t = performance.now();
     if (window.__gapOn && t - last > window.__gap) { window.__gap = t - last; window.__gapAt = last; }
+    if (window.__gapOn && t - last > 40) (window.__gaps = window.__gaps || []).push([Math.round(last), Math.round(t - last)]);
     last = t;
     if (!window.__full) check();
   }, 5);
@@ -257,6 +258,16 @@ const probes = `(() => {
     if (!window.__full && document.querySelector(".sealpost[data-ready] #sp-targets")) window.__full = performance.now();
   };
   new MutationObserver(check).observe(document, {subtree: true, childList: true, attributes: true});
+  // Long animation frames while __gapOn, with the scripts that ran in them.
+  window.__loaf = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (!window.__gapOn || e.duration < 60) continue;
+        window.__loaf.push([Math.round(e.startTime), Math.round(e.duration), e.scripts.map((s) => s.invoker + " " + Math.round(s.duration) + "ms").join("; ")]);
+      }
+    }).observe({type: "long-animation-frame", buffered: true});
+  } catch (e) {}
 })();`
 
 // browser starts headless Chromium with a fresh profile.
@@ -558,16 +569,19 @@ func (b *bench) sealpost(origin, key string, size int) (sealRun, error) {
 	type marks struct {
 		Start, End, Sys float64
 		Gap, GapAt      float64
+		Gaps            [][2]float64 // every stall over 40 ms: when, from the sealing's start, and how long
+		Frames          []string     // long animation frames: when, how long, what ran
 	}
 	m, err := chromedp.Run(ctx, chromedp.Evaluate[marks](`(() => {
   const s = performance.getEntriesByName("sealpost:seal-start")[0], e = performance.getEntriesByName("sealpost:seal-end")[0];
-  return {Start: s.startTime, End: e.startTime, Sys: e.detail.go_sys_bytes, Gap: window.__gap, GapAt: window.__gapAt || 0};
+  return {Start: s.startTime, End: e.startTime, Sys: e.detail.go_sys_bytes, Gap: window.__gap, GapAt: window.__gapAt || 0, Gaps: (window.__gaps || []).map(([at, ms]) => [at - s.startTime, ms]), Frames: window.__loaf.map(([at, ms, what]) => Math.round(at - s.startTime) + "+" + ms + "ms: " + what)};
 })()`))
 	if err != nil {
 		return sealRun{}, err
 	}
 	if b.profile {
-		fmt.Printf("# longest stall: %.0f ms, from %.0f ms after the sealing started (it took %.0f ms)\n", m.Gap, m.GapAt-m.Start, m.End-m.Start)
+		fmt.Printf("# longest stall: %.0f ms, from %.0f ms after the sealing started (it took %.0f ms); stalls over 40 ms (at, ms): %v\n", m.Gap, m.GapAt-m.Start, m.End-m.Start, m.Gaps)
+		fmt.Printf("# long animation frames (from the sealing's start): %q\n", m.Frames)
 	}
 	return sealRun{mbps: float64(size) / 1e6 / ((m.End - m.Start) / 1000), wasmMB: m.Sys / (1 << 20), tabMB: tab, stallMS: m.Gap}, nil
 }
