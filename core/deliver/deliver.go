@@ -36,7 +36,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sealpost/sealpost/core/internal/sha256block"
+	"github.com/sealpost/sealpost/core/internal/wasmhash"
 	"github.com/sealpost/sealpost/core/internal/web"
 )
 
@@ -121,7 +121,7 @@ func (c *Client) Post(ctx context.Context, sealed io.ReaderAt, size int64, key s
 	}
 	hashing := make(chan hashed, 1)
 	go func() {
-		h := sha256block.New()
+		h := wasmhash.NewSHA256()
 		_, err := io.Copy(h, io.NewSectionReader(sealed, 0, size))
 		hashing <- hashed{hex.EncodeToString(h.Sum(nil)), err}
 	}()

@@ -17,7 +17,7 @@ import (
 	"github.com/emersion/go-message/textproto"
 
 	"github.com/sealpost/sealpost/core/internal/b64lines"
-	"github.com/sealpost/sealpost/core/internal/sha256block"
+	"github.com/sealpost/sealpost/core/internal/wasmhash"
 )
 
 // ErrAttachmentChanged reports that an attachment's bytes differ from its
@@ -44,7 +44,7 @@ type CheckedBody interface {
 // twice as fast as crypto/sha256's generic code (the browser hashes every
 // attachment when it is chosen, and every sealed report to check its
 // receipt).
-func NewSHA256() hash.Hash { return sha256block.New() }
+func NewSHA256() hash.Hash { return wasmhash.NewSHA256() }
 
 // SubjectPrefix starts the protected Subject of every sealed report.
 const SubjectPrefix = "[Sealpost] "

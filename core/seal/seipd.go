@@ -13,7 +13,7 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 
-	"github.com/sealpost/sealpost/core/internal/sha1block"
+	"github.com/sealpost/sealpost/core/internal/wasmhash"
 )
 
 // encryptV1 starts an OpenPGP message of SEIPDv1 (RFC 9580, 5.13.1): a
@@ -55,7 +55,7 @@ func encryptV1(w io.Writer, to []*openpgp.Entity, config *packet.Config, newCBC 
 		return nil, err
 	}
 	body.Write([]byte{1}) // version 1: MDC
-	m := &mdcWriter{cfb: &cfbCBC{mode: mode, x: e0}, out: body, h: sha1block.New(), buf: make([]byte, 0, mdcBuffer)}
+	m := &mdcWriter{cfb: &cfbCBC{mode: mode, x: e0}, out: body, h: wasmhash.NewSHA1(), buf: make([]byte, 0, mdcBuffer)}
 	// The random prefix, its last two octets repeated (a quick check for
 	// the reader), hashed into the MDC like the rest.
 	prefix := make([]byte, aes.BlockSize+2)
