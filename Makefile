@@ -66,12 +66,7 @@ test-wasm:
 
 # Every Fuzz function in the tree, briefly; fuzz-long is the same for longer.
 fuzz:
-	@set -e; for f in $$(grep -rlE '^func Fuzz' --include='*_test.go' core demo widget wasm); do \
-	  for t in $$(sed -nE 's/^func (Fuzz[A-Za-z0-9_]*)\(.*/\1/p' $$f); do \
-	    echo "fuzz ./$$(dirname $$f) $$t ($(FUZZTIME))"; \
-	    $(GO) test -run='^$$' -fuzz="^$$t\$$" -fuzztime=$(FUZZTIME) ./$$(dirname $$f); \
-	  done; \
-	done
+	FUZZTIME=$(FUZZTIME) GO=$(GO) bash .ci/fuzz
 
 fuzz-long:
 	$(MAKE) fuzz FUZZTIME=$(FUZZTIME)

@@ -14,7 +14,8 @@ import (
 )
 
 // TestAxeFindsNoSeriousViolations runs axe-core (npm, installed by make
-// deps) in the widget's page, with the form empty and in its error state.
+// deps) in the widget's page: the static form before the program starts,
+// then the form empty and in its error state.
 func TestAxeFindsNoSeriousViolations(t *testing.T) {
 	axe, err := os.ReadFile("testdata/axe/node_modules/axe-core/axe.min.js")
 	if err != nil {
@@ -38,7 +39,13 @@ func TestAxeFindsNoSeriousViolations(t *testing.T) {
 			t.Errorf("%s: %s", state, v)
 		}
 	}
-	if err := doWithin(ctx, 60*time.Second, chromedp.Navigate(v.widgetURL), formReady()); err != nil {
+	_, release := holdWasm(v)
+	if err := doWithin(ctx, 30*time.Second, chromedp.Navigate(v.widgetURL), chromedp.WaitVisible(chromedp.CSS("#sp-static #sp-targets"))); err != nil {
+		t.Fatal(err)
+	}
+	check("static form, before the program starts")
+	release()
+	if err := doWithin(ctx, 60*time.Second, formReady()); err != nil {
 		t.Fatal(err)
 	}
 	check("empty form")
