@@ -9,7 +9,7 @@ import (
 )
 
 // StaticID is the id of the static form: plain HTML in the widget's page,
-// visible and typeable as soon as the page is, while app.wasm (24 MB)
+// visible and typeable as soon as the page is, while app.wasm (15 MB)
 // downloads and starts. The form itself takes over what was typed there
 // when it mounts (see adoptStatic) and removes it.
 const StaticID = "sp-static"
