@@ -125,14 +125,6 @@ func (c *Client) Post(ctx context.Context, sealed io.ReaderAt, size int64, key s
 		_, err := io.Copy(h, io.NewSectionReader(sealed, 0, size))
 		hashing <- hashed{hex.EncodeToString(h.Sum(nil)), err}
 	}()
-	var ours *hashed
-	sum := func() (string, error) {
-		if ours == nil {
-			h := <-hashing
-			ours = &h
-		}
-		return ours.sum, ours.err
-	}
 	attempts := c.Attempts
 	if attempts <= 0 {
 		attempts = 5
@@ -141,12 +133,12 @@ func (c *Client) Post(ctx context.Context, sealed io.ReaderAt, size int64, key s
 	for attempt := 1; attempt <= attempts; attempt++ {
 		receipt, wait, err := c.try(ctx, sectionBody{io.NewSectionReader(sealed, 0, size)}, key)
 		if err == nil {
-			want, herr := sum()
-			if herr != nil {
-				return nil, &Error{Status: http.StatusCreated, Attempts: attempt, Err: fmt.Errorf("reading the sealed report to check the receipt: %w", herr)}
+			ours := <-hashing // read once: success ends the loop
+			if ours.err != nil {
+				return nil, &Error{Status: http.StatusCreated, Attempts: attempt, Err: fmt.Errorf("reading the sealed report to check the receipt: %w", ours.err)}
 			}
-			if receipt.SHA256 != want {
-				return nil, &Error{Status: http.StatusCreated, Attempts: attempt, Err: fmt.Errorf("%w: it stored sha256 %s, we sent %s", ErrReceipt, receipt.SHA256, want)}
+			if receipt.SHA256 != ours.sum {
+				return nil, &Error{Status: http.StatusCreated, Attempts: attempt, Err: fmt.Errorf("%w: it stored sha256 %s, we sent %s", ErrReceipt, receipt.SHA256, ours.sum)}
 			}
 			return receipt, nil
 		}

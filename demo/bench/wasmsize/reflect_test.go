@@ -15,9 +15,6 @@ import (
 // as make build builds it, must have no such call; the linker's dependency
 // dump marks one <ReflectMethod>.
 func TestNoMethodIsKeptByReflection(t *testing.T) {
-	if testing.Short() {
-		t.Skip("links the browser program")
-	}
 	cmd := exec.Command("go", "build", "-tags", "validator_novalidatefn", "-ldflags=-dumpdep", "-o", "/dev/null", "./wasm")
 	cmd.Dir = "../../.."
 	cmd.Env = append(cmd.Environ(), "GOOS=js", "GOARCH=wasm")
