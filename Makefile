@@ -10,9 +10,10 @@ RELEASE_FLAGS := -trimpath -ldflags="-s -w -buildid="
 # linker keep every exported method of every type: 23.1 to 15.5 MB.
 WASM_TAGS  := -tags validator_novalidatefn
 WASM_EXEC  = $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
-# The core's packages that run under GOOS=js (the CLI runs subprocesses in its tests).
+# The core's packages that run under GOOS=js (not the CLI, which runs subprocesses
+# in its tests, nor the intake, core/receiver, which is native only).
 # -short there skips the slowest cases (RSA-3072/4096 keys, the 50 MB round trip).
-CORE_WASM_PKGS = $(shell $(GO) list ./core/... | grep -v /cmd/)
+CORE_WASM_PKGS = $(shell $(GO) list ./core/... | grep -v -e /cmd/ -e /receiver)
 GO_FILES   = $(shell find . -name '*.go' -not -path './.git/*')
 
 .PHONY: help build test test-native test-wasm fuzz fuzz-long lint bench demo demo-cli widget deps clean

@@ -16,8 +16,8 @@ import (
 	"github.com/sealpost/sealpost/core/config"
 	"github.com/sealpost/sealpost/core/deliver"
 	"github.com/sealpost/sealpost/core/pgpkey"
+	"github.com/sealpost/sealpost/core/receiver"
 	"github.com/sealpost/sealpost/core/seal"
-	"github.com/sealpost/sealpost/demo/receiver/server"
 )
 
 var now = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
@@ -149,11 +149,11 @@ func TestASubmittedReportArrivesSealed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := server.OpenStore(t.TempDir())
+	store, err := receiver.OpenStore(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(server.Config{RatePerMinute: -1}, store, nil))
+	srv := httptest.NewServer(receiver.New(receiver.Config{RatePerMinute: -1}, store, nil))
 	defer srv.Close()
 
 	f := load(t, "comoo", "fr")

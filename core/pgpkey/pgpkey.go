@@ -14,7 +14,9 @@
 //
 // Every key found is judged at the [Options] clock: a key is usable when it
 // is a public key, not revoked, not expired, not weak (RSA, DSA and ElGamal
-// under 2048 bits), has a valid encryption-capable key and matches the
+// under 2048 bits), not too large to check quickly (RSA over 16384 bits, DSA
+// and ElGamal over 4096: refused before any signature is checked, see
+// [CheckSizes]), has a valid encryption-capable key and matches the
 // fingerprint pin when one is given. Usable keys are in [Set.Keys]; every
 // other one is in [Set.Skipped] with a [*KeyError] whose sentinel
 // ([ErrExpired], [ErrRevoked], ...) says why. When no key is usable, Parse
@@ -145,7 +147,18 @@ func Parse(data []byte, o Options) (*Set, error) {
 	}
 	set := &Set{Skipped: bad}
 	for _, blob := range blobs {
-		readEntities(blob, o, set)
+		// Sizes first: go-crypto checks signatures as it reads a key.
+		keys := scanKeys(blob)
+		if len(keys) == 0 {
+			readEntities(blob, o, set)
+		}
+		for _, k := range keys {
+			if k.err != nil {
+				set.Skipped = append(set.Skipped, k.err)
+				continue
+			}
+			readEntities(blob[k.start:k.end], o, set)
+		}
 	}
 	pin := normalize(o.Pin)
 	if pin != "" {

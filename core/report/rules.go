@@ -1,7 +1,9 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"mime"
 	"net"
 	"net/netip"
@@ -15,6 +17,8 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
+
+	"github.com/sealpost/sealpost/core/pgpkey"
 )
 
 // Rules are the vendor's requirements for a report, taken from its config.
@@ -172,7 +176,11 @@ func pgpKeyProblem(s string) string {
 	if block.Type != openpgp.PublicKeyType {
 		return "pgpkey"
 	}
-	keys, err := openpgp.ReadKeyRing(block.Body)
+	data, err := io.ReadAll(block.Body)
+	if err != nil || pgpkey.CheckSizes(data) != nil {
+		return "pgpkey" // sized before go-crypto checks a signature (see pgpkey.CheckSizes)
+	}
+	keys, err := openpgp.ReadKeyRing(bytes.NewReader(data))
 	if err != nil || len(keys) == 0 {
 		return "pgpkey"
 	}

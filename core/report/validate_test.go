@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sealpost/sealpost/core/internal/testkeys"
 )
 
 // now is the fixed clock of these tests.
@@ -80,6 +82,8 @@ var ruleCases = []struct {
 	{"a CWE without its prefix is refused", fullRules, func(r *Report) { r.CWE = "79" }, "cwe", "cwe", ""},
 	{"a malformed email is refused", fullRules, func(r *Report) { r.Reporter.Email = "ada@" }, "reporter.email", "email", ""},
 	{"a public key that is not OpenPGP is refused", fullRules, func(r *Report) { r.Reporter.PGPKey = "ssh-ed25519 AAAA" }, "reporter.pgp_key", "pgpkey", ""},
+	{"a DSA key with 32768-bit parameters is refused by its size, before any signature is checked", fullRules, func(r *Report) { r.Reporter.PGPKey = string(testkeys.Huge(17, 32768)) }, "reporter.pgp_key", "pgpkey", ""},
+	{"a key whose ElGamal subkey has an 8192-bit prime is refused by its size", fullRules, func(r *Report) { r.Reporter.PGPKey = string(must(testkeys.ElGamalSubkey(8192))) }, "reporter.pgp_key", "pgpkey", ""},
 	{"a private key is refused", fullRules, func(r *Report) { r.Reporter.PGPKey = testPrivateKey }, "reporter.pgp_key", "pgpkey_private", ""},
 	{"an unaccepted policy is refused", fullRules, func(r *Report) { r.PolicyAccepted = false }, "policy_accepted", "accepted", ""},
 	{"an unsupported language is refused", fullRules, func(r *Report) { r.Language = "it" }, "language", "language", ""},
@@ -243,4 +247,11 @@ func TestFormatBytes(t *testing.T) {
 			t.Errorf("FormatBytes(%d) = %q, want %q", n, got, want)
 		}
 	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

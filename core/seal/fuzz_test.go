@@ -6,7 +6,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 
@@ -14,8 +16,9 @@ import (
 	"github.com/sealpost/sealpost/core/report"
 )
 
-// FuzzOpen feeds damaged messages to Open: it must fail cleanly, leaving no
-// folder, or succeed with a report whose attachments match report.json.
+// FuzzOpen feeds damaged and hostile messages (a compressed one among the
+// seeds) to Open: it must fail cleanly, leaving no folder, or succeed with
+// a report whose attachments match report.json.
 func FuzzOpen(f *testing.F) {
 	v := newVendor(f, packet.Config{Algorithm: packet.PubKeyAlgoEdDSA})
 	r, bodies := sampleReport([]byte("attachment bytes"))
@@ -27,6 +30,9 @@ func FuzzOpen(f *testing.F) {
 		bodies[0].(*bytes.Reader).Seek(0, io.SeekStart)
 		f.Add(sealed.Bytes())
 	}
+	var compressed bytes.Buffer
+	compressedMessage(f, &compressed, v, bomb(64<<10))
+	f.Add(compressed.Bytes())
 	f.Fuzz(func(t *testing.T, msg []byte) {
 		parent := t.TempDir()
 		dir := filepath.Join(parent, "r")
@@ -66,6 +72,27 @@ func FuzzUnpack(f *testing.F) {
 		}
 		if entries, _ := os.ReadDir(parent); len(entries) != 1 {
 			t.Fatalf("files outside the folder: %v", entries)
+		}
+	})
+}
+
+// FuzzDiskName checks that any name in report.json becomes a file name
+// that stays in its folder, shows nothing hidden, and takes a " (99999)"
+// suffix within 255 bytes.
+func FuzzDiskName(f *testing.F) {
+	for _, s := range []string{"poc.mp4", "../../.bashrc", "CON.txt", "a\x1b[2J\u202e.txt", strings.Repeat("é", 200) + ".mp4"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		got := diskName(name)
+		stem, _ := splitName(got)
+		switch {
+		case got == "" || len(got) > maxNameBytes-suffixRoom || !utf8.ValidString(got):
+			t.Fatalf("diskName(%q) = %q: %d bytes", name, got, len(got))
+		case strings.ContainsAny(got, "/\\") || strings.HasPrefix(got, ".") || strings.HasSuffix(got, ".") || strings.HasSuffix(got, " "):
+			t.Fatalf("diskName(%q) = %q", name, got)
+		case got != report.Clean(got) || isDeviceName(stem):
+			t.Fatalf("diskName(%q) = %q", name, got)
 		}
 	})
 }

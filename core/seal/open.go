@@ -1,23 +1,17 @@
 package seal
 
 import (
-	"bufio"
 	"bytes"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
-	"github.com/ProtonMail/go-crypto/openpgp/armor"
-	pgperrors "github.com/ProtonMail/go-crypto/openpgp/errors"
-	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	"github.com/emersion/go-message"
 
 	"github.com/sealpost/sealpost/core/report"
@@ -30,98 +24,21 @@ var (
 	ErrTampered     = errors.New("the message is damaged or was tampered with: nothing was unpacked")
 	ErrNotAReport   = errors.New("the decrypted message is not a Sealpost report")
 	ErrExists       = errors.New("the output folder already exists")
+	ErrCompressed   = errors.New("the message holds compressed data, which Sealpost never writes (a compressed packet can inflate a few MB into terabytes): refused, nothing was unpacked")
 )
 
-const privateBlock = "-----BEGIN PGP PRIVATE KEY BLOCK-----"
-
-// ReadSecretKeys reads a vendor's secret keys, armored (one block or
-// several) or binary, and unlocks them with passphrase when they are
-// protected.
-func ReadSecretKeys(data []byte, passphrase []byte) (openpgp.EntityList, error) {
-	var keys openpgp.EntityList
-	var err error
-	errPublic := errors.New("the key file holds no secret key: opening needs the vendor's secret key, not the public one")
-	switch {
-	case bytes.Contains(data, []byte(privateBlock)):
-		// Each armored block on its own: a file may hold several (the old
-		// and the new key, after a rotation).
-		blocks := bytes.Split(data, []byte(privateBlock))
-		for _, b := range blocks[1:] {
-			ring, rerr := openpgp.ReadArmoredKeyRing(bytes.NewReader(append([]byte(privateBlock), b...)))
-			if rerr != nil {
-				err = rerr
-				break
-			}
-			keys = append(keys, ring...)
-		}
-	case bytes.Contains(data, []byte("-----BEGIN PGP PUBLIC KEY BLOCK-----")):
-		return nil, errPublic
-	default:
-		keys, err = openpgp.ReadKeyRing(bytes.NewReader(data))
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading the secret key: %w", err)
-	}
-	n := 0
-	for _, e := range keys {
-		if e.PrivateKey == nil {
-			continue
-		}
-		n++
-		if err := e.DecryptPrivateKeys(passphrase); err != nil {
-			if len(passphrase) == 0 {
-				return nil, fmt.Errorf("the secret key %X is protected: give its passphrase in a file (--passphrase-file) or SEALPOST_PASSPHRASE", e.PrimaryKey.Fingerprint)
-			}
-			return nil, fmt.Errorf("the passphrase does not unlock secret key %X", e.PrimaryKey.Fingerprint)
-		}
-	}
-	if n == 0 {
-		return nil, errPublic
-	}
-	return keys, nil
-}
-
-// Decrypt returns the plaintext of an armored or binary message. The
-// plaintext is authenticated only when its reader reaches io.EOF without
-// error: a caller must not trust, or show as complete, anything read before.
-func Decrypt(r io.Reader, keys openpgp.EntityList) (io.Reader, error) {
-	br := bufio.NewReader(r)
-	head, _ := br.Peek(64)
-	var in io.Reader = br
-	if bytes.Contains(head, []byte("-----BEGIN PGP")) {
-		block, err := armor.Decode(br)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrNotEncrypted, err)
-		}
-		if block.Type != "PGP MESSAGE" {
-			return nil, fmt.Errorf("%w: found a %q block", ErrNotEncrypted, block.Type)
-		}
-		in = block.Body
-	}
-	md, err := openpgp.ReadMessage(in, keys, nil, &packet.Config{})
-	if err != nil {
-		if errors.Is(err, pgperrors.ErrKeyIncorrect) {
-			return nil, ErrNoSecretKey
-		}
-		return nil, fmt.Errorf("%w: %v", ErrNotEncrypted, err)
-	}
-	if !md.IsEncrypted {
-		return nil, fmt.Errorf("%w: it is only signed or literal data", ErrNotEncrypted)
-	}
-	return &authReader{r: md.UnverifiedBody}, nil
-}
-
-// authReader turns any error at the end of the plaintext (a failed MDC or
-// AEAD tag, a truncated message) into ErrTampered.
-type authReader struct{ r io.Reader }
-
-func (a *authReader) Read(p []byte) (int, error) {
-	n, err := a.r.Read(p)
-	if err != nil && err != io.EOF {
-		err = fmt.Errorf("%w (%v)", ErrTampered, err)
-	}
-	return n, err
-}
+// Bounds on the decrypted MIME entity, beyond what report.json declares.
+const (
+	// maxEntityOverhead bounds the bytes that are not attachments: the
+	// headers, the text part (a report's text is under 1 MB, quoted-printable
+	// at most triples it) and report.json.
+	maxEntityOverhead = 16 << 20
+	// maxPartOverhead bounds one attachment part's headers.
+	maxPartOverhead = 4 << 10
+	// maxAttachmentBytes is the largest size report.json may declare for an
+	// attachment (1 TiB), so that sums cannot overflow.
+	maxAttachmentBytes = 1 << 40
+)
 
 // Opened is an unpacked report.
 type Opened struct {
@@ -131,13 +48,24 @@ type Opened struct {
 }
 
 // Open decrypts a sealed report with keys and unpacks it into dir, which
-// must not exist: dir/report.json, dir/attachments/ with sanitised names, and
-// dir/report.txt written from report.json (not taken from the sender, so
-// it holds no terminal escapes). It works in a hidden sibling folder and renames it to dir
-// only when the whole message is authenticated and every attachment matches
-// the size and SHA-256 that report.json lists, so dir never holds a partial
-// or forged report.
+// must not exist: dir/report.json, dir/attachments/ and dir/report.txt
+// written from report.json (not taken from the sender, so it holds no
+// terminal escapes).
+//
+// The message is treated as hostile: anyone can seal to the vendor's key.
+// Compressed data is refused before anything is written ([ErrCompressed]);
+// attachments are named from report.json, never from the MIME parts, and
+// written up to the size report.json declares, never beyond; the parts
+// must match report.json's list in name, order, size and SHA-256.
+//
+// Open works in a hidden sibling folder (.sealpost-partial-PID-RANDOM) and
+// renames it to dir only when the whole message is authenticated and
+// matches report.json, so dir never holds a partial or forged report. The
+// folder is removed on every failure, and the folders of an Open that was
+// killed are removed by the next Open into the same parent folder.
 func Open(r io.Reader, keys openpgp.EntityList, dir string) (*Opened, error) {
+	parent := filepath.Dir(filepath.Clean(dir))
+	removeStalePartials(parent)
 	if _, err := os.Lstat(dir); err == nil {
 		return nil, fmt.Errorf("%w: %s; choose a new one, nothing is overwritten", ErrExists, dir)
 	}
@@ -145,10 +73,16 @@ func Open(r io.Reader, keys openpgp.EntityList, dir string) (*Opened, error) {
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := tempSibling(dir)
+	tmp, err := makePartial(parent)
 	if err != nil {
 		return nil, err
 	}
+	done := false
+	defer func() {
+		if !done {
+			os.RemoveAll(tmp)
+		}
+	}()
 	opened, err := unpack(plain, tmp)
 	// Read to the end, where the MDC or AEAD tag is checked: a message that
 	// fails there was tampered with, whatever unpacking made of it.
@@ -156,13 +90,12 @@ func Open(r io.Reader, keys openpgp.EntityList, dir string) (*Opened, error) {
 		err = derr
 	}
 	if err != nil {
-		os.RemoveAll(tmp)
 		return nil, err
 	}
 	if err := os.Rename(tmp, dir); err != nil {
-		os.RemoveAll(tmp)
 		return nil, err
 	}
+	done = true
 	opened.Dir = dir
 	for i, a := range opened.Attachments {
 		opened.Attachments[i] = filepath.Join(dir, strings.TrimPrefix(a, tmp+string(filepath.Separator)))
@@ -170,16 +103,11 @@ func Open(r io.Reader, keys openpgp.EntityList, dir string) (*Opened, error) {
 	return opened, nil
 }
 
-func tempSibling(dir string) (string, error) {
-	var b [6]byte
-	rand.Read(b[:])
-	tmp := filepath.Join(filepath.Dir(filepath.Clean(dir)), "."+filepath.Base(dir)+".partial-"+hex.EncodeToString(b[:]))
-	return tmp, os.MkdirAll(tmp, 0o700)
-}
-
-// unpack writes the MIME entity's parts into dir.
+// unpack writes the MIME entity's parts into dir: report.json, then each
+// attachment under the name report.json gives it, then report.txt.
 func unpack(plain io.Reader, dir string) (*Opened, error) {
-	ent, err := message.Read(plain)
+	bounded := &boundedReader{r: plain, left: maxEntityOverhead}
+	ent, err := message.Read(bounded)
 	if err != nil {
 		return nil, notReport(err)
 	}
@@ -188,11 +116,6 @@ func unpack(plain io.Reader, dir string) (*Opened, error) {
 		return nil, notReport(errors.New("not multipart"))
 	}
 	opened := &Opened{}
-	type written struct {
-		size int64
-		sum  string
-	}
-	var files []written
 	for i := 0; ; i++ {
 		p, err := mr.NextPart()
 		if err == io.EOF {
@@ -212,101 +135,137 @@ func unpack(plain io.Reader, dir string) (*Opened, error) {
 			}
 		case i == 1 && mt == "application/json":
 			var js bytes.Buffer
-			if err := writeFile(filepath.Join(dir, "report.json"), io.TeeReader(io.LimitReader(p.Body, report.MaxJSONBytes+1), &js), nil); err != nil {
+			if err := writeFile(filepath.Join(dir, "report.json"), io.TeeReader(io.LimitReader(p.Body, report.MaxJSONBytes+1), &js)); err != nil {
 				return nil, err
 			}
 			if opened.Report, err = report.Parse(&js); err != nil {
 				return nil, notReport(err)
 			}
+			extra, err := declaredBytes(opened.Report)
+			if err != nil {
+				return nil, err
+			}
+			bounded.left += extra
 		case i >= 2 && opened.Report != nil:
-			_, params, _ := p.Header.ContentDisposition()
-			name := report.SafeFilename(params["filename"])
-			if name == "attachment" {
-				if _, tparams, err := mime.ParseMediaType(p.Header.Get("Content-Type")); err == nil && tparams["name"] != "" {
-					name = report.SafeFilename(tparams["name"])
-				}
-			}
-			path, err := uniquePath(filepath.Join(dir, "attachments"), name)
+			path, err := writeAttachment(dir, i-2, opened.Report.Attachments, p)
 			if err != nil {
 				return nil, err
 			}
-			h := sha256.New()
-			if err := writeFile(path, p.Body, h); err != nil {
-				return nil, err
-			}
-			st, err := os.Stat(path)
-			if err != nil {
-				return nil, err
-			}
-			files = append(files, written{st.Size(), hex.EncodeToString(h.Sum(nil))})
 			opened.Attachments = append(opened.Attachments, path)
 		default:
-			return nil, notReport(fmt.Errorf("unexpected part %d (%s)", i+1, mt))
+			return nil, notReport(fmt.Errorf("unexpected part %d (%q)", i+1, mt))
 		}
 	}
 	if opened.Report == nil {
 		return nil, notReport(errors.New("no report.json part"))
 	}
+	if len(opened.Attachments) != len(opened.Report.Attachments) {
+		return nil, fmt.Errorf("%w: report.json lists %d attachments, the message holds %d", ErrTampered, len(opened.Report.Attachments), len(opened.Attachments))
+	}
 	var text bytes.Buffer
 	if err := opened.Report.WriteText(&text); err != nil {
 		return nil, err
 	}
-	if err := writeFile(filepath.Join(dir, "report.txt"), &text, nil); err != nil {
+	if err := writeFile(filepath.Join(dir, "report.txt"), &text); err != nil {
 		return nil, err
-	}
-	if len(files) != len(opened.Report.Attachments) {
-		return nil, fmt.Errorf("%w: report.json lists %d attachments, the message holds %d", ErrTampered, len(opened.Report.Attachments), len(files))
-	}
-	for i, a := range opened.Report.Attachments {
-		if files[i].size != a.Size || files[i].sum != a.SHA256 {
-			return nil, fmt.Errorf("%w: attachment %q does not match its size and SHA-256 in report.json", ErrTampered, a.Name)
-		}
 	}
 	return opened, nil
 }
 
-func notReport(err error) error {
-	if errors.Is(err, ErrTampered) {
-		return err
+// declaredBytes is what the attachments report.json lists may take in the
+// MIME entity: base64 in lines of 76 characters and CRLF, and headers.
+func declaredBytes(r *report.Report) (int64, error) {
+	var total int64
+	for i, a := range r.Attachments {
+		if a.Size < 0 || a.Size > maxAttachmentBytes {
+			return 0, fmt.Errorf("%w: report.json gives attachment %d an impossible size (%d bytes)", ErrNotAReport, i+1, a.Size)
+		}
+		total += (a.Size/57+1)*78 + maxPartOverhead
 	}
-	return fmt.Errorf("%w: %v", ErrNotAReport, err)
+	return total, nil
 }
 
-// uniquePath returns dir/name, or dir/name (2) etc. when it is taken.
-func uniquePath(dir, name string) (string, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+// writeAttachment writes part, the i-th attachment, under the name
+// report.json gives it, and checks it against report.json: its name in the
+// MIME headers, then its size (nothing beyond the declared size is
+// written) and SHA-256.
+func writeAttachment(dir string, i int, list []report.Attachment, part *message.Entity) (string, error) {
+	if i >= len(list) {
+		return "", fmt.Errorf("%w: the message holds more attachments than the %d report.json lists", ErrTampered, len(list))
+	}
+	a := list[i]
+	_, params, err := part.Header.ContentDisposition()
+	if want := report.SafeFilename(a.Name); err != nil || params["filename"] != want {
+		return "", fmt.Errorf("%w: attachment part %d is named %q, but report.json lists %q there", ErrTampered, i+1, params["filename"], want)
+	}
+	f, path, err := createUnique(filepath.Join(dir, "attachments"), diskName(a.Name))
+	if err != nil {
 		return "", err
 	}
-	ext := filepath.Ext(name)
-	stem := strings.TrimSuffix(name, ext)
-	for n := 1; n < 1000; n++ {
-		candidate := name
-		if n > 1 {
-			candidate = fmt.Sprintf("%s (%d)%s", stem, n, ext)
-		}
-		path := filepath.Join(dir, candidate)
-		if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
-			return path, nil
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(part.Body, a.Size))
+	if err == nil {
+		var one [1]byte
+		if k, _ := io.ReadFull(part.Body, one[:]); k > 0 {
+			err = fmt.Errorf("%w: attachment %d (%q) is larger than the %d bytes report.json declares; nothing more of it was written", ErrTampered, i+1, a.Name, a.Size)
 		}
 	}
-	return "", fmt.Errorf("too many attachments named %q", name)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", notReport(err)
+	}
+	if n != a.Size || hex.EncodeToString(h.Sum(nil)) != a.SHA256 {
+		return "", fmt.Errorf("%w: attachment %d (%q) does not match its size and SHA-256 in report.json", ErrTampered, i+1, a.Name)
+	}
+	return path, nil
 }
 
-// writeFile creates path (never overwriting) with the contents of r, also
-// written to tee when not nil.
-func writeFile(path string, r io.Reader, tee io.Writer) error {
+// boundedReader fails once more than left bytes are read: the decrypted
+// entity may be only as large as report.json accounts for.
+type boundedReader struct {
+	r    io.Reader
+	left int64
+}
+
+var errEntityTooLarge = fmt.Errorf("%w: the message is larger than its report.json accounts for", ErrNotAReport)
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		var one [1]byte
+		if n, err := b.r.Read(one[:]); n == 0 {
+			return 0, err
+		}
+		return 0, errEntityTooLarge
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.r.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+// notReport wraps an error of reading the entity in ErrNotAReport, with its
+// text cleaned: parsers quote what they read (JSON keys, MIME headers).
+func notReport(err error) error {
+	for _, known := range []error{ErrTampered, ErrNotAReport, ErrCompressed} {
+		if errors.Is(err, known) {
+			return err
+		}
+	}
+	return fmt.Errorf("%w: %s", ErrNotAReport, report.Clean(err.Error()))
+}
+
+// writeFile creates path (never overwriting) with the contents of r.
+func writeFile(path string, r io.Reader) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
-	if tee != nil {
-		r = io.TeeReader(r, tee)
-	}
 	if _, err := io.Copy(f, r); err != nil {
 		f.Close()
-		if errors.Is(err, ErrTampered) {
-			return err
-		}
 		return notReport(err)
 	}
 	return f.Close()
@@ -314,6 +273,8 @@ func writeFile(path string, r io.Reader, tee io.Writer) error {
 
 // ReadReport decrypts a sealed report and returns its report.json, reading
 // the whole message so that it is authenticated; nothing is written.
+// Errors are cleaned of anything that could drive a terminal, but a caller
+// printing the report's text must clean it ([report.Clean]).
 func ReadReport(r io.Reader, keys openpgp.EntityList) (*report.Report, error) {
 	plain, err := Decrypt(r, keys)
 	if err != nil {

@@ -43,7 +43,7 @@ import (
 
 	"github.com/sealpost/sealpost/core/config"
 	"github.com/sealpost/sealpost/core/pgpkey"
-	"github.com/sealpost/sealpost/demo/receiver/server"
+	"github.com/sealpost/sealpost/core/receiver"
 )
 
 //go:embed openpgp-bench.mjs
@@ -101,14 +101,14 @@ func run(widgetDir, openpgpJS, sizeList string, runs, profileMB int) error {
 		return err
 	}
 
-	store, err := server.OpenStore(filepath.Join(tmp, "store"))
+	store, err := receiver.OpenStore(filepath.Join(tmp, "store"))
 	if err != nil {
 		return err
 	}
 	b.widget = httptest.NewUnstartedServer(nil)
 	origin := "http://" + b.widget.Listener.Addr().String()
-	receiver := httptest.NewServer(server.New(server.Config{AllowedOrigins: []string{origin}, RatePerMinute: -1, MaxBytes: 1 << 30}, store, nil))
-	defer receiver.Close()
+	intake := httptest.NewServer(receiver.New(receiver.Config{AllowedOrigins: []string{origin}, RatePerMinute: -1, MaxBytes: 1 << 30}, store, nil))
+	defer intake.Close()
 	configs := map[string][]byte{}
 	for name, pub := range b.keys {
 		cfg, err := config.LoadFile("core/config/examples/comoo.json")
@@ -116,10 +116,10 @@ func run(widgetDir, openpgpJS, sizeList string, runs, profileMB int) error {
 			return err
 		}
 		cfg.Key = config.Key{Armored: pub}
-		cfg.Endpoint.URL = receiver.URL + "/reports"
+		cfg.Endpoint.URL = intake.URL + "/reports"
 		configs["/config-"+name+".json"], _ = json.Marshal(cfg)
 	}
-	csp := "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' " + receiver.URL +
+	csp := "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' " + intake.URL +
 		"; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'"
 	b.widget.Config.Handler = b.handler(widgetDir, configs, ojs, csp)
 	b.widget.Start()

@@ -18,8 +18,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/emersion/go-message"
 
+	"github.com/sealpost/sealpost/core/receiver"
 	"github.com/sealpost/sealpost/core/seal"
-	"github.com/sealpost/sealpost/demo/receiver/server"
 )
 
 // TestTheDemoFilesOneReportPerSeedPage runs the demo's site command (what
@@ -31,15 +31,17 @@ func TestTheDemoFilesOneReportPerSeedPage(t *testing.T) {
 	if _, err := os.Stat(mailpit); err != nil {
 		t.Fatal("Mailpit is not installed: run make deps (.ci/deps)")
 	}
-	bin := filepath.Join(t.TempDir(), "site")
-	if out, err := exec.Command("go", "build", "-o", bin, "../site").CombinedOutput(); err != nil {
-		t.Fatalf("%v\n%s", err, out)
+	bin, sealpost := filepath.Join(t.TempDir(), "site"), filepath.Join(t.TempDir(), "sealpost")
+	for out, pkg := range map[string]string{bin: "../site", sealpost: "../../core/cmd/sealpost"} {
+		if log, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
+			t.Fatalf("%v\n%s", err, log)
+		}
 	}
 	port := freeBase(t)
 	state := t.TempDir()
 	mailSMTP, mailWeb := freeAddr(t), freeAddr(t)
 	cmd := exec.Command(bin, "-port", fmt.Sprint(port), "-widget", site, "-state", state,
-		"-examples", "../../core/config/examples", "-mailpit", mailpit, "-mail-smtp", mailSMTP, "-mail-web", mailWeb)
+		"-examples", "../../core/config/examples", "-sealpost", sealpost, "-mailpit", mailpit, "-mail-smtp", mailSMTP, "-mail-web", mailWeb)
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
@@ -90,7 +92,10 @@ func TestTheDemoFilesOneReportPerSeedPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, _ := server.OpenStore(filepath.Join(state, "store"))
+	store, err := receiver.ReadStore(filepath.Join(state, "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	list, _ := store.List()
 	var descriptions []string
 	for _, st := range list {

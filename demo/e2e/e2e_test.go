@@ -31,8 +31,8 @@ import (
 
 	"github.com/sealpost/sealpost/core/config"
 	"github.com/sealpost/sealpost/core/pgpkey"
+	"github.com/sealpost/sealpost/core/receiver"
 	"github.com/sealpost/sealpost/core/report"
-	"github.com/sealpost/sealpost/demo/receiver/server"
 )
 
 // site is the widget's static site, built once for all tests.
@@ -73,7 +73,7 @@ func buildSite(out string) error {
 // origin serving the site with the vendor's config.
 type vendorSetup struct {
 	widgetURL string
-	store     *server.Store
+	store     *receiver.Store
 	secret    []byte
 	// down, while true, makes the receiver answer 503 to every post.
 	down *atomic.Bool
@@ -98,15 +98,15 @@ func setUp(t *testing.T, seed string, origins ...string) *vendorSetup {
 	}
 	widget := httptest.NewUnstartedServer(nil)
 	widgetOrigin := "http://" + widget.Listener.Addr().String()
-	store, err := server.OpenStore(t.TempDir())
+	store, err := receiver.OpenStore(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The widget runs in its own origin when opened directly, and in an
 	// opaque one ("null") when sealpost.js embeds it in a sandboxed frame.
-	rc := server.New(server.Config{AllowedOrigins: append([]string{widgetOrigin, "null"}, origins...), RatePerMinute: -1}, store, nil)
+	rc := receiver.New(receiver.Config{AllowedOrigins: append([]string{widgetOrigin, "null"}, origins...), RatePerMinute: -1}, store, nil)
 	down := new(atomic.Bool)
-	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	intake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if os.Getenv("E2E_DEBUG") != "" {
 			fmt.Fprintf(os.Stderr, "receiver: %s %s origin=%q down=%v\n", r.Method, r.URL.Path, r.Header.Get("Origin"), down.Load())
 		}
@@ -120,20 +120,20 @@ func setUp(t *testing.T, seed string, origins ...string) *vendorSetup {
 			fmt.Fprintf(os.Stderr, "receiver: done %s %s\n", r.Method, r.URL.Path)
 		}
 	}))
-	t.Cleanup(receiver.Close)
+	t.Cleanup(intake.Close)
 
 	cfg, err := config.LoadFile("../../core/config/examples/" + seed + ".json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.Key = config.Key{Armored: string(pub)}
-	cfg.Endpoint.URL = receiver.URL + "/reports"
+	cfg.Endpoint.URL = intake.URL + "/reports"
 	cfgJSON, _ := json.Marshal(cfg)
 
 	files := http.FileServer(http.Dir(site))
 	override := new(atomic.Value)
 	pages := new(sync.Map)
-	csp := "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' " + receiver.URL +
+	csp := "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' " + intake.URL +
 		"; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'"
 	widget.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The sandboxed frame fetches its own files from origin "null".
@@ -160,7 +160,7 @@ func setUp(t *testing.T, seed string, origins ...string) *vendorSetup {
 	widget.Start()
 	t.Cleanup(widget.Close)
 	return &vendorSetup{widgetURL: widgetOrigin + "/?config=config.json", store: store, secret: sec, down: down,
-		config: override, receiverURL: receiver.URL, public: pub, pages: pages}
+		config: override, receiverURL: intake.URL, public: pub, pages: pages}
 }
 
 // otherSite names a loopback URL as localhost: another site than the

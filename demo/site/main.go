@@ -1,11 +1,12 @@
 // Command site is the demo's vendor web site: a security page per seed
 // policy (Comoo and Cocomm) with the widget embedded by one script tag, the
-// widget served from its own origin, the reference receiver, and, when
-// Mailpit is installed, the mail relay into its mailbox.
+// widget served from its own origin, the intake (`sealpost serve`, run as a
+// vendor runs it), and, when Mailpit is installed, the intake's mail relay
+// into its mailbox.
 //
-//	go run ./demo/site -port 8080 -widget dist/widget -state demo/.state
+//	go run ./demo/site -port 8080 -widget dist/widget -state demo/.state -sealpost bin/sealpost
 //
-// Ports: the site on PORT, the widget on PORT+1, the receiver on PORT+2,
+// Ports: the site on PORT, the widget on PORT+1, the intake on PORT+2,
 // Mailpit's web view on 8025. A demo key pair is made on the first run
 // (labelled as demo) in STATE/keys. Ctrl-C stops everything.
 package main
@@ -19,6 +20,7 @@ import (
 	"flag"
 	"fmt"
 	"html/template"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -32,11 +34,12 @@ import (
 
 	"github.com/sealpost/sealpost/core/config"
 	"github.com/sealpost/sealpost/core/pgpkey"
-	"github.com/sealpost/sealpost/demo/receiver/server"
+	"github.com/sealpost/sealpost/core/receiver"
 )
 
 func main() {
-	port := flag.Int("port", 8080, "the site's `port`; the widget uses PORT+1 and the receiver PORT+2")
+	port := flag.Int("port", 8080, "the site's `port`; the widget uses PORT+1 and the intake PORT+2")
+	sealpost := flag.String("sealpost", "bin/sealpost", "the sealpost `binary` (make widget builds it), run as the intake")
 	widgetDir := flag.String("widget", "dist/widget", "the widget's static site (make build)")
 	state := flag.String("state", "demo/.state", "`folder` for the demo key, the store and the mailbox")
 	examples := flag.String("examples", "core/config/examples", "`folder` of the seed configs")
@@ -44,7 +47,7 @@ func main() {
 	mailSMTP := flag.String("mail-smtp", "127.0.0.1:1025", "Mailpit's SMTP `address`")
 	mailWeb := flag.String("mail-web", "127.0.0.1:8025", "Mailpit's web view `address`")
 	flag.Parse()
-	mailSMTPAddr, mailWebAddr = *mailSMTP, *mailWeb
+	mailSMTPAddr, mailWebAddr, sealpostBin = *mailSMTP, *mailWeb, *sealpost
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if err := run(*port, *widgetDir, *state, *examples, *mailpit, log); err != nil {
 		fmt.Fprintf(os.Stderr, "site: error: %v\n", err)
@@ -54,7 +57,7 @@ func main() {
 
 var seeds = []string{"comoo", "cocomm"}
 
-var mailSMTPAddr, mailWebAddr string
+var mailSMTPAddr, mailWebAddr, sealpostBin string
 
 func run(port int, widgetDir, state, examples, mailpit string, log *slog.Logger) error {
 	if _, err := os.Stat(filepath.Join(widgetDir, "web", "app.wasm")); err != nil {
@@ -95,11 +98,7 @@ func run(port int, widgetDir, state, examples, mailpit string, log *slog.Logger)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	store, err := server.OpenStore(filepath.Join(state, "store"))
-	if err != nil {
-		return err
-	}
-	rcfg := server.Config{AllowedOrigins: []string{"null", widget}, RatePerMinute: -1}
+	rcfg := receiver.Config{AllowedOrigins: []string{"null", widget}, RatePerMinute: -1}
 	mailbox := "no mail relay (make deps installs Mailpit)"
 	if _, err := os.Stat(mailpit); err == nil {
 		cmd := exec.CommandContext(ctx, mailpit, "--smtp", mailSMTPAddr, "--listen", mailWebAddr,
@@ -108,25 +107,18 @@ func run(port int, widgetDir, state, examples, mailpit string, log *slog.Logger)
 			return err
 		}
 		defer cmd.Wait()
-		rcfg.Relay = &server.RelayConfig{SMTPAddr: mailSMTPAddr, TLS: "none", From: "Sealpost demo <sealpost@demo.invalid>", To: "security@demo.invalid"}
+		rcfg.Relay = &receiver.RelayConfig{SMTPAddr: mailSMTPAddr, TLS: "none", From: "Sealpost demo <sealpost@demo.invalid>", To: "security@demo.invalid"}
 		mailbox = "http://" + mailWebAddr
 	}
-	rc := server.New(rcfg, store, log)
-	if rcfg.Relay != nil {
-		relay := &server.Relay{Config: *rcfg.Relay, Store: store, Log: log, Wake: make(chan struct{}, 1), MaxDelay: 5 * time.Second}
-		rc.Stored = func(*server.Stored) {
-			select {
-			case relay.Wake <- struct{}{}:
-			default:
-			}
-		}
-		go relay.Run(ctx)
+	intake, err := startIntake(ctx, rcfg, state, fmt.Sprintf("127.0.0.1:%d", port+2))
+	if err != nil {
+		return err
 	}
+	defer intake.Wait()
 
 	servers := []*http.Server{
 		{Addr: fmt.Sprintf("127.0.0.1:%d", port), Handler: siteHandler(widget, keyZip, configs)},
 		{Addr: fmt.Sprintf("127.0.0.1:%d", port+1), Handler: widgetHandler(widgetDir, receiverURL, configs)},
-		{Addr: fmt.Sprintf("127.0.0.1:%d", port+2), Handler: rc},
 	}
 	errc := make(chan error, len(servers))
 	for _, s := range servers {
@@ -141,7 +133,7 @@ func run(port int, widgetDir, state, examples, mailpit string, log *slog.Logger)
   Comoo's security page:   %s/comoo
   Cocomm's security page:  %s/cocomm
   the widget's origin:     %s
-  the receiver:            %s/reports   (store: %s)
+  the intake:              %s/reports   (sealpost serve, store: %s)
   the security mailbox:    %s
 
 Decrypt what arrives:
@@ -163,6 +155,51 @@ Ctrl-C stops everything.
 	}
 	fmt.Println("stopped")
 	return nil
+}
+
+// startIntake writes the intake's config to STATE/receiver.json and runs
+// `sealpost serve` on addr, as a vendor would; it stops with ctx.
+func startIntake(ctx context.Context, cfg receiver.Config, state, addr string) (*exec.Cmd, error) {
+	data, err := json.MarshalIndent(cfg, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	cfgFile := filepath.Join(state, "receiver.json")
+	if err := os.WriteFile(cfgFile, data, 0o600); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(sealpostBin); err != nil {
+		return nil, fmt.Errorf("no sealpost command at %s: run make widget first", sealpostBin)
+	}
+	cmd := exec.CommandContext(ctx, sealpostBin, "serve", "--addr", addr, "--store", filepath.Join(state, "store"), "--config", cfgFile)
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 40 * time.Second
+	cmd.Stderr = &levelFilter{w: os.Stderr}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	// Wait until it listens, so the printed addresses work at once.
+	for range 100 {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return cmd, nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return nil, fmt.Errorf("sealpost serve did not start listening on %s", addr)
+}
+
+// levelFilter passes on the intake's warnings and errors, not its
+// routine log lines, so the demo's terminal stays readable.
+type levelFilter struct{ w io.Writer }
+
+func (f *levelFilter) Write(p []byte) (int, error) {
+	for _, line := range bytes.SplitAfter(p, []byte("\n")) {
+		if bytes.Contains(line, []byte("level=WARN")) || bytes.Contains(line, []byte("level=ERROR")) {
+			f.w.Write(line)
+		}
+	}
+	return len(p), nil
 }
 
 // demoKey returns the demo public key, making the pair on the first run.

@@ -4,23 +4,23 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 
+	"github.com/sealpost/sealpost/core/receiver"
 	"github.com/sealpost/sealpost/core/report"
 	"github.com/sealpost/sealpost/core/seal"
 )
 
-// inbox lists the reports in a receiver's store (DIR/reports/<id>.asc or
-// .pgp, see demo/receiver), decrypting each in memory for its title; it
-// writes nothing. `sealpost open` unpacks one.
+// inbox lists the reports in an intake's store (see core/receiver),
+// decrypting each in memory for its title, and the reports the mail relay
+// could not deliver; it writes nothing. `sealpost open` unpacks one.
 func (e *env) inbox(args []string) error {
 	fs := e.flags("inbox", "inbox --store DIR --secret-key FILE [--passphrase-file FILE]")
-	storeDir := fs.String("store", "", "the receiver's store `folder`")
+	storeDir := fs.String("store", "", "the intake's store `folder`")
 	keyFile := fs.String("secret-key", "", "the vendor's secret key `file`")
 	passFile := fs.String("passphrase-file", "", "`file` holding the secret key's passphrase (or set SEALPOST_PASSPHRASE)")
 	if _, err := parse(fs, args, 0); err != nil {
@@ -33,58 +33,50 @@ func (e *env) inbox(args []string) error {
 	if err != nil {
 		return err
 	}
-	entries, err := os.ReadDir(filepath.Join(*storeDir, "reports"))
+	store, err := receiver.ReadStore(*storeDir)
 	if err != nil {
-		return fmt.Errorf("%w: is %s a receiver's store?", err, *storeDir)
+		return err
 	}
-	type row struct {
-		id, title, path string
-		received        time.Time
-		size            int64
+	list, err := store.List()
+	if err != nil {
+		return err
 	}
-	var rows []row
-	for _, de := range entries {
-		ext := filepath.Ext(de.Name())
-		if ext != ".asc" && ext != ".pgp" {
-			continue
-		}
-		info, err := de.Info()
-		if err != nil {
-			continue
-		}
-		path := filepath.Join(*storeDir, "reports", de.Name())
-		title := readTitle(path, keys)
-		rows = append(rows, row{strings.TrimSuffix(de.Name(), ext), title, path, info.ModTime().UTC(), info.Size()})
+	failures, err := store.Failures()
+	if err != nil {
+		return err
 	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].received.Before(rows[j].received) })
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tRECEIVED\tSIZE\tTITLE")
-	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.id, r.received.Format(time.RFC3339), report.FormatBytes(r.size), r.title)
+	for _, st := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", st.ID, st.ReceivedAt.Format(time.RFC3339), report.FormatBytes(st.Size), readTitle(st.Path, keys))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%d report(s). Unpack one with: sealpost open --secret-key %s --out DIR %s\n", len(rows), *keyFile, filepath.Join(*storeDir, "reports", "<id>.asc|.pgp"))
+	fmt.Fprintf(e.stdout, "%d report(s). Unpack one with: sealpost open --secret-key %s --out DIR %s\n", len(list), *keyFile, filepath.Join(*storeDir, "reports", "<id>.asc|.pgp"))
+	if len(failures) > 0 {
+		fmt.Fprintf(e.stdout, "\nThe mail server refused %d report(s) for good; they are in the store, unpack them as above:\n", len(failures))
+		for _, f := range failures {
+			fmt.Fprintf(e.stdout, "  %s  %s  %s\n", f.ID, f.At.Format(time.RFC3339), f.Reason)
+		}
+	}
 	return nil
 }
 
 func readTitle(path string, keys openpgp.EntityList) string {
 	f, err := os.Open(path)
 	if err != nil {
-		return "(unreadable: " + err.Error() + ")"
+		return "(unreadable: " + report.Clean(err.Error()) + ")"
 	}
 	defer f.Close()
+	// The title and the errors came out of a message anyone can seal:
+	// cleaned of controls (C1 included), bidi overrides and invisible
+	// characters before they reach the terminal.
 	r, err := seal.ReadReport(f, keys)
 	if err != nil {
-		return "(cannot open: " + err.Error() + ")"
+		return "(cannot open: " + report.Clean(err.Error()) + ")"
 	}
-	title := strings.Map(func(c rune) rune {
-		if c < 0x20 || c == 0x7f {
-			return '\uFFFD'
-		}
-		return c
-	}, r.Title)
+	title := strings.TrimSpace(report.Clean(r.Title))
 	if title == "" {
 		title = "(untitled)"
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sealpost/sealpost/core/config"
 	"github.com/sealpost/sealpost/core/pgpkey"
+	"github.com/sealpost/sealpost/core/report"
 )
 
 // loadKeys reads a key from a file, an https URL or, for an email address,
@@ -101,7 +102,7 @@ func (e *env) keyInspect(args []string) error {
 			e.printKey(k)
 		}
 		for _, s := range set.Skipped {
-			fmt.Fprintf(e.stdout, "refused: %s\n", s)
+			fmt.Fprintf(e.stdout, "refused: %s\n", report.Clean(s.Error()))
 		}
 	}
 	if len(set.Keys) == 0 {
@@ -120,7 +121,7 @@ func (e *env) printKey(k *pgpkey.Key) {
 	fmt.Fprintf(e.stdout, "usable:      yes\n")
 	fmt.Fprintf(e.stdout, "fingerprint: %s (v%d)\n", k.Fingerprint, k.Version)
 	for _, id := range k.UserIDs {
-		fmt.Fprintf(e.stdout, "user ID:     %s\n", id)
+		fmt.Fprintf(e.stdout, "user ID:     %s\n", report.Clean(id)) // a key's text, from anywhere
 	}
 	fmt.Fprintf(e.stdout, "algorithm:   %s, created %s, expires %s\n", k.Algorithm, date(k.Created), date(k.Expires))
 	fmt.Fprintf(e.stdout, "encrypts to: %s (%s, expires %s)\n", k.Encryption.Fingerprint, k.Encryption.Algorithm, date(k.Encryption.Expires))

@@ -9,6 +9,7 @@
 //	sealpost key inspect [--pin FPR] [--format text|json] FILE|URL|ADDRESS
 //	sealpost seal (--key FILE|URL|ADDRESS | --config FILE) [--pin FPR] [--attach FILE]... [--armor=false] [FILE|-]
 //	sealpost open --secret-key FILE [--passphrase-file FILE] [--out DIR] [FILE|-]
+//	sealpost serve [--addr HOST:PORT] --store DIR [--config FILE]
 //	sealpost inbox --store DIR --secret-key FILE [--passphrase-file FILE]
 //	sealpost keygen --demo --out DIR
 //	sealpost init --name ORG --endpoint URL (--security-txt FILE|URL | --key FILE|URL) [--widget-url URL] [--out FILE]
@@ -43,7 +44,8 @@ commands:
   seal         validate a report and encrypt it, with attachments, to the vendor's key
   open         decrypt a sealed report with the vendor's secret key and unpack it
   key inspect  load a vendor key (file, URL, email address) and say if it can be used
-  inbox        list the reports in a receiver's store, with their decrypted titles
+  serve        run the intake: take sealed reports over HTTP, store them, mail them on
+  inbox        list the reports in an intake's store, with decrypted titles and relay failures
   keygen       make a demo key pair (--demo)
   init         write a vendor config from flags or a security.txt, and print the embed snippet
   config       check a vendor config: sealpost config check FILE
@@ -131,6 +133,8 @@ func (e *env) dispatch(args []string) error {
 		return e.keygen(rest)
 	case "seal":
 		return e.seal(rest)
+	case "serve":
+		return e.serve(rest)
 	case "inbox":
 		return e.inbox(rest)
 	case "init":

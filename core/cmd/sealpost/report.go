@@ -54,7 +54,7 @@ func (e *env) validate(args []string) error {
 	case errors.As(err, new(*os.PathError)):
 		return err
 	case err != nil:
-		problems = []report.Problem{{Field: "", Rule: "json", Message: err.Error()}}
+		problems = []report.Problem{{Field: "", Rule: "json", Message: report.Clean(err.Error())}}
 	default:
 		err = report.Validate(r, opts)
 		if errors.As(err, &verr) {
@@ -82,9 +82,9 @@ func (e *env) validate(args []string) error {
 	} else {
 		for _, p := range problems {
 			if p.Field == "" {
-				fmt.Fprintf(e.stdout, "%s\n", p.Message)
+				fmt.Fprintf(e.stdout, "%s\n", report.Clean(p.Message))
 			} else {
-				fmt.Fprintf(e.stdout, "%s: %s [%s]\n", p.Field, p.Message, p.Rule)
+				fmt.Fprintf(e.stdout, "%s: %s [%s]\n", report.Clean(p.Field), report.Clean(p.Message), p.Rule)
 			}
 		}
 	}
@@ -108,7 +108,7 @@ func (e *env) render(args []string) error {
 	}
 	r, err := e.readReport(first(files))
 	if err != nil {
-		return err
+		return cleanError(err)
 	}
 	switch *format {
 	case "text":

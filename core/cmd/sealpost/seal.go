@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
@@ -59,7 +60,7 @@ func (e *env) seal(args []string) error {
 	var verr *report.ValidationError
 	if err := report.Validate(r, report.Options{Rules: rules, Language: lang, Now: e.now}); errors.As(err, &verr) {
 		for _, p := range verr.Problems {
-			fmt.Fprintf(e.stderr, "sealpost: error: %s: %s [%s]\n", p.Field, p.Message, p.Rule)
+			fmt.Fprintf(e.stderr, "sealpost: error: %s: %s [%s]\n", report.Clean(p.Field), report.Clean(p.Message), p.Rule)
 		}
 		return &exitError{code: 1, msg: "the report is invalid: nothing was sealed"}
 	} else if err != nil {
@@ -105,7 +106,7 @@ func (e *env) open(args []string) error {
 	}
 	keys, err := e.secretKeys(*keyFile, *passFile)
 	if err != nil {
-		return err
+		return cleanError(err)
 	}
 	dir := *out
 	if dir == "" {
@@ -118,9 +119,9 @@ func (e *env) open(args []string) error {
 	defer in.Close()
 	opened, err := seal.Open(in, keys, dir)
 	if err != nil {
-		return err
+		return cleanError(err)
 	}
-	title := opened.Report.Title
+	title := strings.TrimSpace(report.Clean(opened.Report.Title))
 	if title == "" {
 		title = "(untitled)"
 	}

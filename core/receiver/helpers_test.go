@@ -1,8 +1,9 @@
-package server
+package receiver
 
 import (
 	"bytes"
 	"io"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -68,4 +69,23 @@ func (v vendor) title(t testing.TB, msg []byte) string {
 	}
 	line, _, _ := bytes.Cut(data[i+len("Vulnerability report: "):], []byte("\n"))
 	return string(bytes.TrimSpace(line))
+}
+
+// sealedWith returns a sealed report with the given title and description.
+func (v vendor) sealedWith(t testing.TB, title, description string) []byte {
+	t.Helper()
+	r := &report.Report{Schema: report.Schema, Title: title, Targets: []string{"https://example.com/"}, Description: description, PolicyAccepted: true}
+	var buf bytes.Buffer
+	if err := seal.Report(&buf, r, nil, []*pgpkey.Key{v.key}, seal.Options{Now: clock}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// newTestServer serves a receiver on store over loopback and returns its URL.
+func newTestServer(t testing.TB, cfg Config, store *Store) string {
+	t.Helper()
+	srv := httptest.NewServer(New(cfg, store, nil))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }

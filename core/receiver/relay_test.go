@@ -1,6 +1,6 @@
 //go:build !js
 
-package server
+package receiver
 
 import (
 	"bytes"
@@ -20,10 +20,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-message"
+	"github.com/emersion/go-smtp"
 
 	"github.com/sealpost/sealpost/core/deliver"
 )
@@ -31,10 +33,13 @@ import (
 // mailpitBinary is the SMTP server the relay is tested against: Mailpit,
 // installed by `make deps` into bin/tools (or named by SEALPOST_MAILPIT).
 func mailpitBinary(t *testing.T) string {
+	if testing.Short() {
+		t.Skip("runs Mailpit: not in -short")
+	}
 	if p := os.Getenv("SEALPOST_MAILPIT"); p != "" {
 		return p
 	}
-	p, _ := filepath.Abs("../../../bin/tools/mailpit")
+	p, _ := filepath.Abs("../../bin/tools/mailpit")
 	if _, err := os.Stat(p); err != nil {
 		t.Fatalf("Mailpit is not installed at %s: run make deps (.ci/deps)", p)
 	}
@@ -197,9 +202,17 @@ func TestTheRelayUsesSTARTTLSAndAuth(t *testing.T) {
 	plain := cfg
 	plain.TLS = "none"
 	store2, _ := OpenStore(t.TempDir())
-	store2.queue(idFor("x"))
+	id := putReport(t, store2, "x", v.sealed(t, "in the clear?", true), true).ID
 	if err := (&Relay{Config: plain, Store: store2}).Pass(context.Background()); err == nil {
 		t.Error("sent without STARTTLS to a server that requires it")
+	}
+	// The server refuses the session, not the report: it waits for a
+	// fixed configuration, and is not recorded as refused.
+	if ids, _ := store2.Outbox(); len(ids) != 1 || ids[0] != id {
+		t.Errorf("outbox %v, want the report still waiting", ids)
+	}
+	if failures, _ := store2.Failures(); len(failures) != 0 {
+		t.Errorf("failures %v, want none", failures)
 	}
 	var list struct {
 		Messages []struct{ ID string } `json:"messages"`
@@ -243,4 +256,193 @@ func selfSignedCert(t *testing.T, dir string) (string, string) {
 	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
 	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600)
 	return certFile, keyFile
+}
+
+// TestTheRelayNeverStallsOnABadReport is the queue's promise, against
+// Mailpit behind a mail server with a 200 KB size limit: a report over the
+// relay's max_mail_bytes and one the server refuses for good, both first
+// in the outbox, then ten honest reports. All ten arrive, the oversize one
+// arrives as a notice, the refused one is listed as failed and stays in
+// the store, and every line Mailpit got is within RFC 5321's 998 octets.
+//
+// Mailpit v1.27.11 has no message size limit (its EHLO says SIZE 0, and
+// no flag sets one), so sizeLimitedFront plays the mail server that has
+// one, as a Postfix with message_size_limit in front of a mailbox would,
+// and hands what it accepts to Mailpit.
+func TestTheRelayNeverStallsOnABadReport(t *testing.T) {
+	v := newVendor(t)
+	mailpitSMTP, httpAddr := freePort(t), freePort(t)
+	startMailpit(t, mailpitSMTP, httpAddr)
+	front := sizeLimitedFront(t, 200_000, mailpitSMTP)
+
+	store, err := OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	titles := map[string]string{}
+	first := "r-~"
+	for i := range 10 {
+		title := fmt.Sprintf("honest report %d", i)
+		st := putReport(t, store, fmt.Sprintf("honest-%d", i), v.sealed(t, title, i%2 == 0), i%2 == 0)
+		titles[st.ID] = title
+		first = min(first, st.ID)
+	}
+	// 600 KB armors to about 810 KB: over max_mail_bytes, so a notice.
+	oversize := putReport(t, store, keyBefore("oversize", first), randomBytes(600_000), false)
+	// 250 KB armors to about 340 KB: under max_mail_bytes, over the
+	// server's limit, so refused for good.
+	refused := putReport(t, store, keyBefore("refused", first), randomBytes(250_000), false)
+	if ids, _ := store.Outbox(); len(ids) != 12 || ids[0] > first || ids[1] > first {
+		t.Fatalf("outbox %v: the bad reports should come first", ids)
+	}
+
+	relay := &Relay{
+		Config: RelayConfig{SMTPAddr: front, From: "Sealpost <sealpost@example.com>", To: "security@example.com", TLS: "none", MaxMailBytes: 400_000},
+		Store:  store, Wake: make(chan struct{}, 1), MinDelay: 10 * time.Millisecond, MaxDelay: 100 * time.Millisecond,
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { relay.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	relay.Poke()
+
+	eventually(t, "the outbox to empty", func() bool {
+		ids, _ := store.Outbox()
+		return len(ids) == 0
+	})
+	failures, err := store.Failures()
+	if err != nil || len(failures) != 1 || failures[0].ID != refused.ID || !strings.Contains(failures[0].Reason, "552") {
+		t.Fatalf("failures %+v (%v), want %s refused with a 552", failures, err, refused.ID)
+	}
+	t.Logf("recorded refusal: %q", failures[0].Reason)
+	if _, err := store.Get(refused.ID); err != nil {
+		t.Errorf("the refused report is no longer in the store: %v", err)
+	}
+
+	var list struct {
+		Messages []struct{ ID string } `json:"messages"`
+	}
+	getJSON(t, "http://"+httpAddr+"/api/v1/messages", &list)
+	if len(list.Messages) != 11 {
+		t.Fatalf("%d messages in the mailbox, want 10 reports and a notice", len(list.Messages))
+	}
+	var notices int
+	for _, m := range list.Messages {
+		raw := get(t, "http://"+httpAddr+"/api/v1/message/"+m.ID+"/raw")
+		for i, line := range bytes.Split(raw, []byte("\n")) {
+			if n := len(bytes.TrimSuffix(line, []byte("\r"))); n > maxMailLine {
+				t.Errorf("message %s line %d has %d octets", m.ID, i+1, n)
+			}
+		}
+		ent, err := message.Read(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := ent.Header.Get("X-Sealpost-Report-Id")
+		switch mt, _, _ := ent.Header.ContentType(); {
+		case id == oversize.ID && mt == "text/plain":
+			notices++
+			body, _ := io.ReadAll(ent.Body)
+			for _, want := range []string{oversize.ID, oversize.SHA256, "600000 bytes", "sealpost open --secret-key KEY", "max_mail_bytes"} {
+				if !bytes.Contains(body, []byte(want)) {
+					t.Errorf("the notice does not say %q:\n%s", want, body)
+				}
+			}
+		case titles[id] != "" && mt == "multipart/encrypted":
+			parts := mimeParts(t, ent)
+			if got := v.title(t, parts[1]); got != titles[id] {
+				t.Errorf("report %s decrypts to %q, want %q", id, got, titles[id])
+			}
+			delete(titles, id)
+		default:
+			t.Errorf("unexpected mail: %s for report %q", mt, id)
+		}
+	}
+	if notices != 1 || len(titles) != 0 {
+		t.Errorf("%d notices; reports never mailed: %v", notices, titles)
+	}
+}
+
+func mimeParts(t *testing.T, ent *message.Entity) [][]byte {
+	t.Helper()
+	mr := ent.MultipartReader()
+	if mr == nil {
+		t.Fatal("not multipart")
+	}
+	var parts [][]byte
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(p.Body)
+		parts = append(parts, b)
+	}
+	if len(parts) != 2 {
+		t.Fatalf("%d parts", len(parts))
+	}
+	return parts
+}
+
+// sizeLimitedFront is a mail server that refuses mail over limit bytes
+// (go-smtp: it says SIZE in EHLO and answers a larger MAIL FROM with
+// "552 5.3.4 Max message size exceeded") and hands the rest to next.
+func sizeLimitedFront(t *testing.T, limit int64, next string) string {
+	be := smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
+		return &forwardSession{next: next}, nil
+	})
+	s := smtp.NewServer(be)
+	s.Domain, s.MaxMessageBytes, s.AllowInsecureAuth = "localhost", limit, true
+	return serveSMTP(t, s)
+}
+
+type forwardSession struct {
+	next, from string
+	to         []string
+}
+
+func (s *forwardSession) Reset()        { s.from, s.to = "", nil }
+func (s *forwardSession) Logout() error { return nil }
+func (s *forwardSession) Mail(from string, _ *smtp.MailOptions) error {
+	s.from = from
+	return nil
+}
+func (s *forwardSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.to = append(s.to, to)
+	return nil
+}
+func (s *forwardSession) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	c, err := smtp.Dial(s.next) // Mailpit, on the loopback: no TLS
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := c.SendMail(s.from, s.to, bytes.NewReader(data)); err != nil {
+		return err
+	}
+	return c.Quit()
+}
+
+// keyBefore finds an idempotency key, prefix-N, whose report id sorts
+// before id (ids are hashes: about one key in eleven does for the first
+// of ten).
+func keyBefore(prefix, id string) string {
+	for i := 0; ; i++ {
+		if k := fmt.Sprintf("%s-%d", prefix, i); idFor(k) < id {
+			return k
+		}
+	}
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	rand.Read(b)
+	return b
 }

@@ -19,19 +19,19 @@ import (
 
 	"github.com/sealpost/sealpost/core/deliver"
 	"github.com/sealpost/sealpost/core/pgpkey"
+	"github.com/sealpost/sealpost/core/receiver"
 	"github.com/sealpost/sealpost/core/report"
 	"github.com/sealpost/sealpost/core/seal"
-	"github.com/sealpost/sealpost/demo/receiver/server"
 )
 
-// receiverProcess runs the real receiver command on a free loopback port.
+// receiverProcess runs the real `sealpost serve` on a free loopback port.
 type receiverProcess struct {
 	cmd *exec.Cmd
 	url string
 }
 
 func buildReceiver(t *testing.T) string {
-	bin := filepath.Join(t.TempDir(), "receiver")
+	bin := filepath.Join(t.TempDir(), "sealpost")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -39,7 +39,7 @@ func buildReceiver(t *testing.T) string {
 }
 
 func startReceiver(t *testing.T, bin, store string, args ...string) *receiverProcess {
-	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0", "-store", store}, args...)...)
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--store", store}, args...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +59,7 @@ func startReceiver(t *testing.T, bin, store string, args ...string) *receiverPro
 			return &receiverProcess{cmd: cmd, url: m[1]}
 		}
 	}
-	t.Fatal("the receiver did not say where it listens")
+	t.Fatal("sealpost serve did not say where it listens")
 	return nil
 }
 
@@ -94,7 +94,7 @@ func TestEveryAcknowledgedReportSurvivesSIGKILL(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "receiver.json")
 	os.WriteFile(cfg, []byte(`{"rate_per_minute": -1}`), 0o600)
 	msgs := sealedReports(t, 400)
-	p := startReceiver(t, bin, storeDir, "-config", cfg)
+	p := startReceiver(t, bin, storeDir, "--config", cfg)
 
 	var mu sync.Mutex
 	acked := map[string]string{} // id → sha256
@@ -130,11 +130,11 @@ func TestEveryAcknowledgedReportSurvivesSIGKILL(t *testing.T) {
 		t.Fatalf("only %d reports acknowledged before the kill", len(acked))
 	}
 
-	p2 := startReceiver(t, bin, storeDir, "-config", cfg)
+	p2 := startReceiver(t, bin, storeDir, "--config", cfg)
 	if resp, err := http.Get(p2.url + "/healthz"); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("the restarted receiver is not healthy: %v", err)
 	}
-	store, err := server.OpenStore(storeDir)
+	store, err := receiver.ReadStore(storeDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestEveryAcknowledgedReportSurvivesSIGKILL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := server.Sniff(f); err != nil {
+		if _, err := receiver.Sniff(f); err != nil {
 			t.Errorf("listed report %s is not whole: %v", st.ID, err)
 		}
 		f.Close()
@@ -194,7 +194,7 @@ func TestShutdownFinishesRequestsInFlight(t *testing.T) {
 	if err := p.cmd.Wait(); err != nil {
 		t.Errorf("the receiver did not exit cleanly: %v", err)
 	}
-	store, _ := server.OpenStore(storeDir)
+	store, _ := receiver.ReadStore(storeDir)
 	if list, _ := store.List(); len(list) != 1 {
 		t.Errorf("%d reports stored", len(list))
 	}

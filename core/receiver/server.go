@@ -1,0 +1,342 @@
+// Package receiver is Sealpost's intake, the one part of Sealpost that faces
+// anyone on the internet: it accepts sealed reports over HTTP, stores them
+// durably and, when configured, relays each one by mail to the security
+// team as a PGP/MIME email. It only ever sees ciphertext.
+//
+// [New] returns an [http.Handler] that a vendor can mount in its own Go
+// server; [Run] serves it with every limit set (timeouts, connections per
+// address, the relay, start-up reconciliation), as `sealpost serve` does.
+// It is native only: the widget's wasm never links it.
+//
+// # API
+//
+//	POST /reports   body: the OpenPGP message (Content-Type application/pgp-encrypted),
+//	                a form with one field "message" (multipart/form-data), or
+//	                {"message": ...} (application/json); header Idempotency-Key.
+//	                201 {"id", "sha256", "received_at"}; a retry with the same key and
+//	                body answers 200 with the same receipt; another body, 409.
+//	GET  /healthz   200 {"status": "ok", "outbox": N, "failed": [...]}
+//
+// A body that is not exactly one encrypted OpenPGP message ([Sniff]) is
+// refused with 415 and stored nowhere; bodies over the limit get 413, slower
+// than the minimum upload rate 408, too many requests from one address 429,
+// a busy or full intake 503 with Retry-After; origins outside the
+// allow-list get no CORS grant (and 403). Bodies are never logged.
+package receiver
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Receiver is the HTTP handler. Create it with [New].
+type Receiver struct {
+	cfg     Config
+	store   *Store
+	log     *slog.Logger
+	limiter *limiter
+	uploads chan struct{}
+	proxies []*net.IPNet
+	// Stored is called after each new report is durably stored (the relay
+	// listens here); it must not block.
+	Stored func(*Stored)
+}
+
+// New returns a receiver storing into store. cfg must have passed
+// [ParseConfig] (or be a literal whose zero fields take the defaults).
+func New(cfg Config, store *Store, log *slog.Logger) *Receiver {
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	proxies, _ := parseCIDRs(cfg.TrustedProxies)
+	return &Receiver{
+		cfg: cfg, store: store, log: log, proxies: proxies,
+		limiter: newLimiter(cfg.RatePerMinute, cfg.Burst, maxLimiterEntries),
+		uploads: make(chan struct{}, cfg.Limits.maxUploads()),
+	}
+}
+
+func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-store")
+	if d := rc.cfg.Limits.WriteTimeout.or(defaultWriteTimeout); d > 0 {
+		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(d))
+	}
+	switch {
+	case r.URL.Path == "/healthz" && r.Method == http.MethodGet:
+		rc.health(w)
+	case r.URL.Path == "/reports" && r.Method == http.MethodOptions:
+		rc.preflight(w, r)
+	case r.URL.Path == "/reports" && r.Method == http.MethodPost:
+		rc.post(w, r)
+	case r.URL.Path == "/reports":
+		w.Header().Set("Allow", "POST, OPTIONS")
+		fail(w, http.StatusMethodNotAllowed, "POST a sealed report here")
+	default:
+		fail(w, http.StatusNotFound, "not found")
+	}
+}
+
+// health says the intake is up, how many reports wait for the relay and
+// which ones the mail server refused for good.
+func (rc *Receiver) health(w http.ResponseWriter) {
+	outbox, err := rc.store.Outbox()
+	failed, ferr := rc.store.Failures()
+	if err != nil || ferr != nil {
+		rc.log.Error("health: reading the store", "err", errors.Join(err, ferr))
+		w.Header().Set("Retry-After", "60")
+		fail(w, http.StatusServiceUnavailable, "the store cannot be read")
+		return
+	}
+	if failed == nil {
+		failed = []Failure{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "outbox": len(outbox), "failed": failed})
+}
+
+// cors grants the request's origin when it is allowed; it reports whether
+// the request may go on (no Origin, as from curl, or an allowed one).
+func (rc *Receiver) cors(w http.ResponseWriter, r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	w.Header().Add("Vary", "Origin")
+	if !slices.Contains(rc.cfg.AllowedOrigins, origin) {
+		return false
+	}
+	w.Header().Set("Access-Control-Allow-Origin", origin)
+	return true
+}
+
+func (rc *Receiver) preflight(w http.ResponseWriter, r *http.Request) {
+	if !rc.cors(w, r) {
+		fail(w, http.StatusForbidden, "this origin may not post reports")
+		return
+	}
+	w.Header().Set("Access-Control-Allow-Methods", "POST")
+	w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Idempotency-Key")
+	w.Header().Set("Access-Control-Max-Age", "600")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (rc *Receiver) post(w http.ResponseWriter, r *http.Request) {
+	if !rc.cors(w, r) {
+		fail(w, http.StatusForbidden, "this origin may not post reports")
+		return
+	}
+	if !rc.limiter.allow(clientKey(r, rc.proxies)) {
+		w.Header().Set("Retry-After", "60")
+		fail(w, http.StatusTooManyRequests, "too many reports from this address; try again in a minute")
+		return
+	}
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > 200 || strings.ContainsFunc(key, func(c rune) bool { return c < 0x21 || c > 0x7e }) {
+		fail(w, http.StatusBadRequest, "Idempotency-Key must be at most 200 visible ASCII characters")
+		return
+	}
+	select {
+	case rc.uploads <- struct{}{}:
+		defer func() { <-rc.uploads }()
+	default:
+		w.Header().Set("Retry-After", "10")
+		fail(w, http.StatusServiceUnavailable, "the intake is busy; try again in a few seconds")
+		return
+	}
+	body := io.Reader(http.MaxBytesReader(w, r.Body, rc.cfg.maxBytes()))
+	if rate := rc.cfg.Limits.minRate(); rate > 0 {
+		body = newPacedReader(body, http.NewResponseController(w), rate, rc.cfg.Limits.UploadWindow.or(defaultUploadWindow))
+	}
+	tmp, err := rc.store.Temp()
+	if err != nil {
+		rc.storageFailed(w, err)
+		return
+	}
+	removeTmp := func() { tmp.Close(); os.Remove(tmp.Name()) }
+	if err := rc.receive(r, body, &storageWriter{tmp}); err != nil {
+		removeTmp()
+		rc.refuse(w, r, err)
+		return
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		removeTmp()
+		rc.storageFailed(w, err)
+		return
+	}
+	armored, err := Sniff(tmp)
+	if err != nil {
+		removeTmp()
+		rc.refuse(w, r, err)
+		return
+	}
+	st, isNew, err := rc.store.Commit(tmp, key, armored, rc.cfg.Relay != nil)
+	if errors.Is(err, ErrConflict) {
+		fail(w, http.StatusConflict, err.Error())
+		return
+	}
+	if err != nil {
+		rc.storageFailed(w, err)
+		return
+	}
+	code := http.StatusOK
+	if isNew {
+		code = http.StatusCreated
+		rc.log.Info("stored a report", "id", st.ID, "bytes", st.Size, "sha256", st.SHA256)
+		if rc.Stored != nil {
+			rc.Stored(st)
+		}
+	}
+	writeJSON(w, code, st)
+}
+
+// refuse answers a body that could not be taken, saying why without
+// echoing it or naming anything on the server.
+func (rc *Receiver) refuse(w http.ResponseWriter, r *http.Request, err error) {
+	var tooBig *http.MaxBytesError
+	var storage *storageError
+	var refused *refusal
+	var ne net.Error
+	switch {
+	case errors.As(err, &storage):
+		rc.storageFailed(w, storage.err)
+	case errors.As(err, &tooBig):
+		fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("a report may be at most %d bytes", rc.cfg.maxBytes()))
+	case errors.Is(err, ErrNotOpenPGP):
+		rc.log.Info("refused a body", "remote", r.RemoteAddr, "reason", err.Error())
+		fail(w, http.StatusUnsupportedMediaType, err.Error()+"; only sealed reports are accepted")
+	case errors.As(err, &refused):
+		fail(w, refused.status, refused.msg)
+	case errors.Is(err, errTooSlow) || errors.As(err, &ne) && ne.Timeout():
+		w.Header().Set("Connection", "close")
+		fail(w, http.StatusRequestTimeout, "the upload was too slow; try again")
+	default:
+		w.Header().Set("Connection", "close")
+		fail(w, http.StatusBadRequest, "the upload broke off; try again")
+	}
+}
+
+// storageFailed answers 503 with Retry-After: a full disk or another
+// storage failure is temporary for the client, whose report stays with it.
+func (rc *Receiver) storageFailed(w http.ResponseWriter, err error) {
+	rc.log.Error("storing a report failed", "err", err)
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		w.Header().Set("Retry-After", "300")
+		fail(w, http.StatusServiceUnavailable, "the intake is out of storage; your report was not stored: try again later")
+		return
+	}
+	w.Header().Set("Retry-After", "60")
+	fail(w, http.StatusServiceUnavailable, "the report could not be stored now; try again later")
+}
+
+// storageError marks a failure to write the store, as opposed to one
+// reading the client's body.
+type storageError struct{ err error }
+
+func (e *storageError) Error() string { return "storage: " + e.err.Error() }
+func (e *storageError) Unwrap() error { return e.err }
+
+type storageWriter struct{ f *os.File }
+
+func (w *storageWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if err != nil {
+		err = &storageError{err}
+	}
+	return n, err
+}
+
+// refusal is a request refused with a status and a message for the client.
+type refusal struct {
+	status int
+	msg    string
+}
+
+func (e *refusal) Error() string { return e.msg }
+
+// receive copies the message out of the body, in whichever format it came,
+// into w, streaming: no format holds the body in memory.
+func (rc *Receiver) receive(r *http.Request, body io.Reader, w io.Writer) error {
+	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		return &refusal{http.StatusUnsupportedMediaType, "send Content-Type application/pgp-encrypted, multipart/form-data or application/json"}
+	}
+	switch mt {
+	case "application/pgp-encrypted", "application/octet-stream", "text/plain":
+		_, err := io.Copy(w, body)
+		return err
+	case "multipart/form-data":
+		return copyFormMessage(w, body, params["boundary"])
+	case "application/json":
+		return copyJSONMessage(w, body)
+	}
+	return &refusal{http.StatusUnsupportedMediaType, "this content type is not accepted: send application/pgp-encrypted, multipart/form-data or application/json"}
+}
+
+// copyFormMessage copies the form's one field, "message", to w. A form
+// with any other field is refused: nothing rides along in the clear.
+func copyFormMessage(w io.Writer, body io.Reader, boundary string) error {
+	if boundary == "" {
+		return &refusal{http.StatusBadRequest, "the multipart body has no boundary"}
+	}
+	mr := multipart.NewReader(body, boundary)
+	onlyMessage := &refusal{http.StatusBadRequest, `the form must have one field, "message", and nothing else`}
+	part, err := mr.NextPart()
+	if err == io.EOF || err == nil && part.FormName() != "message" {
+		return onlyMessage
+	}
+	if err != nil {
+		return formError(err)
+	}
+	if _, err := io.Copy(w, part); err != nil {
+		return formError(err)
+	}
+	if _, err = mr.NextPart(); err != io.EOF {
+		if err == nil {
+			return onlyMessage
+		}
+		return formError(err)
+	}
+	return nil
+}
+
+// formError keeps transport and storage errors and turns the multipart
+// reader's own complaints into a plain refusal.
+func formError(err error) error {
+	var tooBig *http.MaxBytesError
+	var storage *storageError
+	var ne net.Error
+	if errors.As(err, &tooBig) || errors.As(err, &storage) || errors.As(err, &ne) || errors.Is(err, errTooSlow) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return err
+	}
+	return &refusal{http.StatusBadRequest, "the multipart body is malformed"}
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	data, err := jsonMarshal(v)
+	if err != nil {
+		fail(w, http.StatusInternalServerError, "internal error")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(code)
+	w.Write(data)
+}
+
+func fail(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(code)
+	io.WriteString(w, msg+"\n")
+}
