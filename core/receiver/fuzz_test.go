@@ -91,9 +91,17 @@ func goCryptoReads(data []byte, armored bool) error {
 func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte(`{"max_bytes":1000,"allowed_origins":["null"],"relay":{"smtp_addr":"127.0.0.1:1025","from":"a@b.c","to":"d@e.f","tls":"none"}}`))
 	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"trusted_proxies":["10.0.0.1","fd00::/8"],"limits":{"idle_timeout":"60s","min_upload_bytes_per_second":-1,"max_conns_per_address":4},"relay":{"smtp_addr":"a:1","from":"a@b.c","to":"d@e.f","tls":"tls","max_mail_bytes":5,"send_timeout":"1m"}}`))
+	f.Add([]byte(`{"limits":{"upload_window":"-1s"}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseConfig(data)
-		if err == nil && (c.MaxBytes < 0 || c.Relay != nil && c.Relay.check() != nil) {
+		if err != nil {
+			return
+		}
+		if _, perr := parseCIDRs(c.TrustedProxies); perr != nil || c.Limits.MinUploadRate < -1 || c.Limits.UploadWindow < 0 || c.Limits.IdleTimeout < 0 {
+			t.Fatalf("accepted %+v", c)
+		}
+		if c.MaxBytes < 0 || c.Relay != nil && c.Relay.check() != nil {
 			t.Fatalf("accepted %+v", c)
 		}
 	})

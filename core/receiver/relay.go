@@ -280,9 +280,8 @@ func (rl *Relay) serverDown(err error) {
 func (rl *Relay) relay(ctx context.Context, id string) error {
 	st, err := rl.Store.Get(id)
 	if errors.Is(err, fs.ErrNotExist) {
-		// Store.Reconcile drops outbox entries whose report is gone.
 		rl.log().Warn("relay: the outbox names a report the store does not hold; dropped from the outbox", "id", id)
-		if _, err := rl.Store.Reconcile(); err != nil {
+		if err := rl.Store.Unqueue(id); err != nil {
 			return rl.later(id, fmt.Errorf("report %s: dropping it from the outbox: %w", id, err))
 		}
 		return nil

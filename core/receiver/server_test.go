@@ -227,11 +227,31 @@ func TestTooManyReportsFromOneAddressAreSlowedDown(t *testing.T) {
 	}
 }
 
-func TestHealthz(t *testing.T) {
-	url, _ := start(t, Config{})
+func TestHealthzListsWhatTheMailServerRefused(t *testing.T) {
+	url, store := start(t, Config{})
+	id := idFor("refused")
+	if err := store.touch("outbox", id, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Failed(id, "552 5.3.4 Max message size exceeded"); err != nil {
+		t.Fatal(err)
+	}
 	resp, err := http.Get(url + "/healthz")
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("%v %v", err, resp)
+	}
+	defer resp.Body.Close()
+	var health struct {
+		Status string
+		Outbox int
+		Failed []Failure
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&health); err != nil {
+		t.Fatal(err)
+	}
+	if health.Status != "ok" || health.Outbox != 0 || len(health.Failed) != 1 || health.Failed[0].ID != id ||
+		!strings.Contains(health.Failed[0].Reason, "552") {
+		t.Errorf("healthz says %+v", health)
 	}
 }
 
@@ -244,5 +264,28 @@ func TestMultipartWithoutAMessageFieldIsRefused(t *testing.T) {
 	resp, _ := post(t, url, mw.FormDataContentType(), buf.Bytes(), nil)
 	if resp.StatusCode != http.StatusBadRequest || len(files(t, store)) != 0 {
 		t.Errorf("status %d, files %v", resp.StatusCode, files(t, store))
+	}
+}
+
+func TestABodyAtMaxBytesIsTakenAndOneBytePastIsNot(t *testing.T) {
+	v := newVendor(t)
+	msg := v.sealed(t, "limit", false)
+	for _, c := range []struct {
+		name   string
+		max    int64
+		status int
+	}{
+		{"a body of exactly max_bytes is stored", int64(len(msg)), http.StatusCreated},
+		{"a body one byte over max_bytes is refused", int64(len(msg)) - 1, http.StatusRequestEntityTooLarge},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			url, store := start(t, Config{MaxBytes: c.max, RatePerMinute: -1})
+			if resp, body := post(t, url, "application/pgp-encrypted", msg, nil); resp.StatusCode != c.status {
+				t.Errorf("status %d (%s), want %d", resp.StatusCode, body, c.status)
+			}
+			if list, _ := store.List(); (len(list) == 1) != (c.status == http.StatusCreated) {
+				t.Errorf("%d stored", len(list))
+			}
+		})
 	}
 }

@@ -217,7 +217,9 @@ func (s *Store) Reconcile() (int, error) {
 	}
 	for _, id := range ids {
 		if _, err := s.path(id); errors.Is(err, fs.ErrNotExist) {
-			os.Remove(filepath.Join(s.dir, "outbox", id))
+			if err := s.Unqueue(id); err != nil {
+				return queued, err
+			}
 		}
 	}
 	return queued, nil
@@ -291,6 +293,17 @@ func (s *Store) move(id, sub string, record any) error {
 	}
 	if err := s.touch(sub, id, data); err != nil {
 		return err
+	}
+	if err := os.Remove(filepath.Join(s.dir, "outbox", id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return syncDir(filepath.Join(s.dir, "outbox"))
+}
+
+// Unqueue takes id off the outbox: for an entry whose report is gone.
+func (s *Store) Unqueue(id string) error {
+	if !validID(id) {
+		return fs.ErrNotExist
 	}
 	if err := os.Remove(filepath.Join(s.dir, "outbox", id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err

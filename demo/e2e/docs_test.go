@@ -323,7 +323,7 @@ func TestTheCLIDemoRuns(t *testing.T) {
 	if err != nil {
 		t.Fatalf("demo/run: %v\n%s", err, out)
 	}
-	for _, want := range []string{"== Cocomm also wants", "== Post it to the receiver", `"sha256"`, "== Plaintext is refused",
+	for _, want := range []string{"== Cocomm also wants", "== Post it to the intake", `"sha256"`, "== Plaintext is refused",
 		"Other customers' orders readable by changing an id", "1 report(s)"} {
 		if !bytes.Contains(out, []byte(want)) {
 			t.Errorf("the CLI demo shows no %q:\n%s", want, out)
