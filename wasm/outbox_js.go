@@ -8,6 +8,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"github.com/sealpost/sealpost/core/deliver"
 	"github.com/sealpost/sealpost/widget"
 )
 
@@ -58,6 +59,7 @@ func (o *idbOutbox) Put(p widget.Pending) error {
 		store.Call("put", map[string]any{
 			"key": p.Key, "endpoint": p.Endpoint, "fingerprint": p.Fingerprint,
 			"created": float64(p.Created.UnixMilli()), "sealed": sealed,
+			"work": p.Work.Solution, "work_expires": float64(p.Work.Expires.UnixMilli()),
 		})
 	})
 }
@@ -88,6 +90,7 @@ func (o *idbOutbox) List(endpoint string) ([]widget.Pending, error) {
 		out = append(out, widget.Pending{
 			Key: v.Get("key").String(), Endpoint: endpoint, Fingerprint: v.Get("fingerprint").String(),
 			Created: time.UnixMilli(int64(v.Get("created").Float())), Sealed: &blobSealed{blob: sealed, size: int64(sealed.Get("size").Float())},
+			Work: workOf(v),
 		})
 	}
 	return out, nil
@@ -165,4 +168,14 @@ func toString(r any) string {
 		return s
 	}
 	return "exception"
+}
+
+// workOf reads the proof of work kept with an outbox entry; an entry
+// written before it was kept has none (the post then solves one).
+func workOf(v app.Value) deliver.Work {
+	sol, exp := v.Get("work"), v.Get("work_expires")
+	if sol.Type() != app.TypeString || exp.Type() != app.TypeNumber {
+		return deliver.Work{}
+	}
+	return deliver.Work{Solution: sol.String(), Expires: time.UnixMilli(int64(exp.Float()))}
 }

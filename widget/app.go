@@ -114,7 +114,8 @@ func (a *App) OnNav(ctx app.Context) {
 			f.Host = a.Host
 			if v.Key != nil {
 				f.Submitter = &CoreSubmitter{Config: v.Config, Keys: []*pgpkey.Key{v.Key},
-					Client: &deliver.Client{Endpoint: v.Config.Endpoint.URL, Format: v.Config.Format(), HTTP: HTTP}}
+					Client: &deliver.Client{Endpoint: v.Config.Endpoint.URL, Format: v.Config.Format(), HTTP: HTTP,
+						Challenge: deliver.ChallengeURL(v.Config.Endpoint.URL)}}
 			}
 			a.form = f
 		})

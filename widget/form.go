@@ -54,6 +54,9 @@ type Form struct {
 	// after a failed post: a retry sends exactly the same message.
 	sealed Sealed
 	key    string
+	work   *deliver.Work
+	// preparing is set while the post solves the endpoint's proof of work.
+	preparing bool
 	// mailto is the link that emails the sealed report (or, when it is too
 	// long for a link, asks for the downloaded file to be attached).
 	mailto string
@@ -309,8 +312,9 @@ func (f *Form) onSubmit(ctx app.Context, e app.Event) {
 				mailto = deliver.MailtoAttached(to, subject, ascName(key))
 			}
 		}
-		ctx.Dispatch(func(ctx app.Context) { f.sealed, f.key, f.kept, f.mailto = sealed, key, false, mailto })
-		f.post(ctx, sealed, key, false)
+		work := &deliver.Work{}
+		ctx.Dispatch(func(ctx app.Context) { f.sealed, f.key, f.work, f.kept, f.mailto = sealed, key, work, false, mailto })
+		f.post(ctx, sealed, key, work, false)
 	})
 }
 
@@ -323,21 +327,22 @@ func (f *Form) onRetry(ctx app.Context, e app.Event) {
 	// drops what is dispatched from the context of an element that left the
 	// page.
 	f.sending, f.uploaded, f.upload = true, 0, 0
-	sealed, key, kept := f.sealed, f.key, f.kept
-	ctx.Async(func() { f.post(ctx, sealed, key, kept) })
+	sealed, key, work, kept := f.sealed, f.key, f.work, f.kept
+	ctx.Async(func() { f.post(ctx, sealed, key, work, kept) })
 }
 
 // post delivers a sealed report. On failure the sealed report stays, with
 // a retry, a download and an email link (and nothing typed is lost), and
 // goes into the outbox, which offers it again on the next visit; once it is
 // delivered it leaves the outbox.
-func (f *Form) post(ctx app.Context, sealed Sealed, key string, kept bool) {
-	summary, err := f.Submitter.Post(f.uploadContext(ctx), sealed, key)
+func (f *Form) post(ctx app.Context, sealed Sealed, key string, work *deliver.Work, kept bool) {
+	summary, err := f.Submitter.Post(f.uploadContext(ctx), sealed, key, work)
+	ctx.Dispatch(func(app.Context) { f.preparing = false })
 	if err != nil {
 		durable, putErr := false, error(nil)
 		if !kept {
 			ob := f.outbox()
-			putErr = ob.Put(Pending{Key: key, Endpoint: f.Config.Endpoint.URL, Fingerprint: f.Key.Fingerprint, Created: f.now(), Sealed: sealed})
+			putErr = ob.Put(Pending{Key: key, Endpoint: f.Config.Endpoint.URL, Fingerprint: f.Key.Fingerprint, Created: f.now(), Sealed: sealed, Work: *work})
 			durable = putErr == nil && ob.Durable()
 		}
 		ctx.Dispatch(func(ctx app.Context) {
@@ -363,9 +368,10 @@ func (f *Form) post(ctx app.Context, sealed Sealed, key string, kept bool) {
 // uploadContext is the context a post runs under: it shows the upload's
 // progress in the form.
 func (f *Form) uploadContext(ctx app.Context) context.Context {
-	return WithUploadProgress(context.Background(), func(sent, total int64) {
-		ctx.Dispatch(func(app.Context) { f.uploaded, f.upload = sent, total })
+	up := WithUploadProgress(context.Background(), func(sent, total int64) {
+		ctx.Dispatch(func(app.Context) { f.uploaded, f.upload, f.preparing = sent, total, false })
 	})
+	return WithPreparing(up, func() { ctx.Dispatch(func(app.Context) { f.preparing = true }) })
 }
 
 // onResend sends a report an earlier visit left in the outbox, under its
@@ -380,7 +386,12 @@ func (f *Form) onResend(key string) app.EventHandler {
 		p := f.pending[i]
 		f.resending, f.outboxFail = key, ""
 		ctx.Async(func() {
-			summary, err := f.Submitter.Post(f.uploadContext(ctx), p.Sealed, p.Key)
+			work := p.Work
+			summary, err := f.Submitter.Post(f.uploadContext(ctx), p.Sealed, p.Key, &work)
+			if err != nil && work != p.Work {
+				p.Work = work // solved again: keep it for the next resend
+				f.outbox().Put(p)
+			}
 			if err == nil {
 				summary.KeyFingerprint = p.Fingerprint
 				err = f.outbox().Delete(p.Key)

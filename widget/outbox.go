@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/sealpost/sealpost/core/deliver"
 )
 
 // Pending is a sealed report that could not be delivered yet. It holds only
@@ -17,6 +19,8 @@ type Pending struct {
 	Fingerprint string
 	Created     time.Time
 	Sealed      Sealed
+	// Work is the proof of work solved for it, sent again while it lasts.
+	Work deliver.Work
 }
 
 // Outbox keeps sealed reports until they are delivered. Its methods may

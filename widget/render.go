@@ -133,6 +133,9 @@ func (f *Form) renderForm() app.UI {
 	if f.sending {
 		submit = text(lang, "sealing", org)
 	}
+	if f.sending && f.preparing {
+		submit = text(lang, "preparing", org)
+	}
 	// The alert's container is always there, so that the form's children
 	// keep their places: go-app replaces, not moves, elements whose index
 	// changes, and a replaced control would lose the focus.

@@ -73,6 +73,20 @@ func WithUploadProgress(ctx context.Context, fn func(sent, total int64)) context
 	return context.WithValue(ctx, uploadKey{}, fn)
 }
 
+type preparingKey struct{}
+
+// WithPreparing returns a context under which a post calls fn when it
+// starts solving the endpoint's proof of work.
+func WithPreparing(ctx context.Context, fn func()) context.Context {
+	return context.WithValue(ctx, preparingKey{}, fn)
+}
+
+// Preparing returns the function WithPreparing put in ctx, or nil.
+func Preparing(ctx context.Context) func() {
+	fn, _ := ctx.Value(preparingKey{}).(func())
+	return fn
+}
+
 // UploadProgress returns the function WithUploadProgress put in ctx, or nil.
 func UploadProgress(ctx context.Context) func(sent, total int64) {
 	fn, _ := ctx.Value(uploadKey{}).(func(sent, total int64))

@@ -21,8 +21,10 @@ type Submitter interface {
 	// Seal encrypts the report and its attachments' contents.
 	Seal(ctx context.Context, r *report.Report, attachments []io.Reader) (Sealed, error)
 	// Post delivers a sealed report under an idempotency key; posting the
-	// same sealed report again with the same key files it once.
-	Post(ctx context.Context, sealed Sealed, key string) (*deliver.Summary, error)
+	// same sealed report again with the same key files it once. work holds
+	// the report's proof of work, if the endpoint asks for one: Post sends
+	// it while it lasts and keeps a new one there.
+	Post(ctx context.Context, sealed Sealed, key string, work *deliver.Work) (*deliver.Summary, error)
 }
 
 // NewCBC is the AES-CBC sealing computes AES-CFB with: the browser program
@@ -72,9 +74,23 @@ func (zeros) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// Post sends the sealed report with the client's retries.
-func (s *CoreSubmitter) Post(ctx context.Context, sealed Sealed, key string) (*deliver.Summary, error) {
-	receipt, err := s.Client.Post(ctx, sealed, sealed.Size(), key)
+// Post sends the sealed report with the client's retries. A proof of
+// work is solved in slices that yield to the browser ([Yield]); the first
+// slice calls the function [WithPreparing] put in ctx.
+func (s *CoreSubmitter) Post(ctx context.Context, sealed Sealed, key string, work *deliver.Work) (*deliver.Summary, error) {
+	client := *s.Client
+	preparing := Preparing(ctx)
+	client.Pause = func() error {
+		if preparing != nil {
+			preparing()
+			preparing = nil
+		}
+		if Yield != nil {
+			Yield()
+		}
+		return nil
+	}
+	receipt, err := client.PostWork(ctx, sealed, sealed.Size(), key, work)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,11 @@
 // whose SHA-256 the client checks against what it sent; failure is an
 // *[Error] that says what the reporter can do next.
 //
+// When a Sealpost intake refuses a post with a proof-of-work challenge
+// (428, or 403/409 for a stale solution), the client solves it over the
+// sealed bytes' SHA-256 and posts again at once; [Client.PostWork] keeps the
+// solution with the sealed report for a later resend.
+//
 // It uses net/http only, so the same code runs natively and in the browser.
 //
 // # Fallbacks
@@ -34,8 +39,10 @@ import (
 	"net/textproto"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/sealpost/sealpost/core/internal/pow"
 	"github.com/sealpost/sealpost/core/internal/wasmhash"
 	"github.com/sealpost/sealpost/core/internal/web"
 )
@@ -67,6 +74,8 @@ type Error struct {
 	Temporary bool // the server may accept the report later
 	Attempts  int
 	Err       error
+	// challenge is the proof of work the endpoint asked for with its refusal.
+	challenge string
 }
 
 func (e *Error) Error() string {
@@ -99,6 +108,14 @@ type Client struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Jitter returns a random duration in [0, d); nil means crypto/rand.
 	Jitter func(d time.Duration) time.Duration
+	// Challenge, when set, is the URL of the endpoint's proof-of-work
+	// challenge ([ChallengeURL]): a post without a current solution fetches
+	// and solves it first, so that the body is uploaded once. When it
+	// cannot be fetched, the post goes without.
+	Challenge string
+	// Pause, when set, is called between slices of a proof of work
+	// (work.go), so that a browser stays responsive; its error stops it.
+	Pause func() error
 }
 
 // NewIdempotencyKey returns a random key for one report; keep it with the
@@ -111,7 +128,21 @@ func NewIdempotencyKey() string {
 
 // Post sends the size bytes of sealed (read afresh for each attempt) to the
 // endpoint under the idempotency key, and returns the receiver's receipt.
+// When the endpoint asks for a proof of work, Post solves it ([Client.PostWork]).
 func (c *Client) Post(ctx context.Context, sealed io.ReaderAt, size int64, key string) (*Receipt, error) {
+	return c.PostWork(ctx, sealed, size, key, nil)
+}
+
+// PostWork is [Client.Post] with a proof of work kept with the sealed
+// report: it sends work's solution unless it has expired, and when the
+// endpoint refuses the post with a challenge (a Sealpost intake's 428, or
+// 403 or 409 for a stale solution) it solves that challenge over the
+// sealed bytes' SHA-256, stores the solution in work and posts again at
+// once. work may be nil.
+func (c *Client) PostWork(ctx context.Context, sealed io.ReaderAt, size int64, key string, work *Work) (*Receipt, error) {
+	if work == nil {
+		work = &Work{}
+	}
 	// The receipt's SHA-256 is checked against ours, hashed while the
 	// first attempt uploads: in the browser, hashing a 137 MB message
 	// takes seconds that the upload hides.
@@ -125,15 +156,26 @@ func (c *Client) Post(ctx context.Context, sealed io.ReaderAt, size int64, key s
 		_, err := io.Copy(h, io.NewSectionReader(sealed, 0, size))
 		hashing <- hashed{hex.EncodeToString(h.Sum(nil)), err}
 	}()
+	ourSum := sync.OnceValue(func() hashed { return <-hashing })
+	solved := 0
+	if c.Challenge != "" && work.current() == "" {
+		if ch := c.fetchChallenge(ctx); ch != "" {
+			ours := ourSum()
+			if err := c.solve(ctx, ch, ours.sum, ours.err, work); err != nil {
+				return nil, &Error{Err: fmt.Errorf("solving the endpoint's proof of work: %w", err)}
+			}
+			solved++
+		}
+	}
 	attempts := c.Attempts
 	if attempts <= 0 {
 		attempts = 5
 	}
 	var last *Error
 	for attempt := 1; attempt <= attempts; attempt++ {
-		receipt, wait, err := c.try(ctx, sectionBody{io.NewSectionReader(sealed, 0, size)}, key)
+		receipt, wait, err := c.try(ctx, sectionBody{io.NewSectionReader(sealed, 0, size)}, key, work.current())
 		if err == nil {
-			ours := <-hashing // read once: success ends the loop
+			ours := ourSum()
 			if ours.err != nil {
 				return nil, &Error{Status: http.StatusCreated, Attempts: attempt, Err: fmt.Errorf("reading the sealed report to check the receipt: %w", ours.err)}
 			}
@@ -144,6 +186,17 @@ func (c *Client) Post(ctx context.Context, sealed io.ReaderAt, size int64, key s
 		}
 		last = err
 		last.Attempts = attempt
+		if err.challenge != "" && solved < maxSolves {
+			// A challenge answered is not a failed attempt.
+			solved++
+			ours := ourSum()
+			if serr := c.solve(ctx, err.challenge, ours.sum, ours.err, work); serr != nil {
+				last.Err = fmt.Errorf("%v (then, solving its proof of work: %w)", last.Err, serr)
+				break
+			}
+			attempt--
+			continue
+		}
 		if !err.Temporary || attempt == attempts {
 			break
 		}
@@ -163,10 +216,13 @@ type sectionBody struct{ *io.SectionReader }
 
 func (sectionBody) Close() error { return nil }
 
-func (c *Client) try(ctx context.Context, body io.Reader, key string) (*Receipt, time.Duration, *Error) {
+func (c *Client) try(ctx context.Context, body io.Reader, key, solution string) (*Receipt, time.Duration, *Error) {
 	req, err := c.request(ctx, body, key)
 	if err != nil {
 		return nil, 0, &Error{Err: err}
+	}
+	if solution != "" {
+		req.Header.Set(pow.Header, solution)
 	}
 	client := web.Or(c.HTTP)
 	resp, err := client.Do(req)
@@ -188,7 +244,7 @@ func (c *Client) try(ctx context.Context, body io.Reader, key string) (*Receipt,
 	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
 		return nil, retryAfter(resp.Header.Get("Retry-After"), time.Now()), &Error{Status: code, Temporary: true, Err: statusError(resp, data)}
 	default:
-		return nil, 0, &Error{Status: code, Err: statusError(resp, data)}
+		return nil, 0, &Error{Status: code, Err: statusError(resp, data), challenge: challengeIn(resp)}
 	}
 }
 

@@ -32,6 +32,9 @@ type Config struct {
 	Limits         Limits   `json:"limits,omitzero"`
 	// Relay, when set, mails each report to the security team.
 	Relay *RelayConfig `json:"relay,omitempty"`
+	// ProofOfWork asks each post for a proof of work (pow.go); ParseConfig
+	// sets the default when the config does not mention it.
+	ProofOfWork *ProofOfWork `json:"proof_of_work,omitempty"`
 }
 
 // Limits bound what one client can hold. Durations are Go durations in
@@ -50,6 +53,10 @@ type Limits struct {
 	// MaxConcurrentUploads bounds the reports being received at once;
 	// beyond it a post gets 503 with Retry-After (default 64).
 	MaxConcurrentUploads int `json:"max_concurrent_uploads,omitempty"`
+	// MaxUploadsPerAddress bounds the reports one client (IPv6: one /64)
+	// uploads at once (default 4): a handful of slow clients cannot hold
+	// every slot.
+	MaxUploadsPerAddress int `json:"max_uploads_per_address,omitempty"`
 	// MaxConnsPerAddress bounds the open connections from one client
 	// address (IPv6: one /64); more are closed at once (default 16; not
 	// applied to trusted proxies).
@@ -57,17 +64,18 @@ type Limits struct {
 }
 
 const (
-	defaultMaxBytes      = 256 << 20
-	defaultHeaderTimeout = 10 * time.Second
-	defaultIdleTimeout   = 60 * time.Second
-	defaultWriteTimeout  = 30 * time.Second
-	defaultMinUploadRate = 4096
-	defaultUploadWindow  = 20 * time.Second
-	defaultMaxUploads    = 64
-	defaultConnsPerAddr  = 16
-	maxLimiterEntries    = 100_000
-	defaultRatePerMinute = 30
-	defaultBurst         = 10
+	defaultMaxBytes       = 256 << 20
+	defaultHeaderTimeout  = 10 * time.Second
+	defaultIdleTimeout    = 60 * time.Second
+	defaultWriteTimeout   = 30 * time.Second
+	defaultMinUploadRate  = 4096
+	defaultUploadWindow   = 20 * time.Second
+	defaultMaxUploads     = 64
+	defaultConnsPerAddr   = 16
+	defaultUploadsPerAddr = 4
+	maxLimiterEntries     = 100_000
+	defaultRatePerMinute  = 30
+	defaultBurst          = 10
 )
 
 func (c *Config) maxBytes() int64 {
@@ -92,6 +100,13 @@ func (l Limits) maxUploads() int {
 		return l.MaxConcurrentUploads
 	}
 	return defaultMaxUploads
+}
+
+func (l Limits) uploadsPerAddress() int {
+	if l.MaxUploadsPerAddress > 0 {
+		return l.MaxUploadsPerAddress
+	}
+	return defaultUploadsPerAddr
 }
 
 func (l Limits) connsPerAddress() int {
@@ -148,13 +163,16 @@ func ParseConfig(data []byte) (*Config, error) {
 	if dec.More() {
 		return nil, errors.New("receiver config: data after the JSON object")
 	}
-	if c.MaxBytes < 0 || c.Burst < 0 || c.Limits.MaxConcurrentUploads < 0 || c.Limits.MaxConnsPerAddress < 0 {
-		return nil, errors.New("receiver config: max_bytes, burst, max_concurrent_uploads and max_conns_per_address cannot be negative")
+	if c.MaxBytes < 0 || c.Burst < 0 || c.Limits.MaxConcurrentUploads < 0 || c.Limits.MaxUploadsPerAddress < 0 || c.Limits.MaxConnsPerAddress < 0 {
+		return nil, errors.New("receiver config: max_bytes, burst, max_concurrent_uploads, max_uploads_per_address and max_conns_per_address cannot be negative")
 	}
 	if c.Limits.MinUploadRate < -1 {
 		return nil, errors.New("receiver config: min_upload_bytes_per_second is a rate in bytes per second, or -1 for none")
 	}
 	if _, err := parseCIDRs(c.TrustedProxies); err != nil {
+		return nil, err
+	}
+	if err := c.checkWork(); err != nil {
 		return nil, err
 	}
 	if c.Relay != nil {

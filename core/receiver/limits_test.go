@@ -36,9 +36,13 @@ func serve(t *testing.T, cfg Config) (addr, dir string) {
 			t.Errorf("Run: %v", err)
 		}
 	})
-	// Ready once it answers (it holds the store's lock by then).
+	// Ready once it answers (it holds the store's lock by then). The probe
+	// comes from 127.0.0.2, so that its connection never counts against
+	// the tests' own address, 127.0.0.1.
+	probe := &http.Client{Transport: &http.Transport{DisableKeepAlives: true,
+		DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}}).DialContext}}
 	for range 200 {
-		if resp, err := http.Get("http://" + ln.Addr().String() + "/healthz"); err == nil {
+		if resp, err := probe.Get("http://" + ln.Addr().String() + "/healthz"); err == nil {
 			resp.Body.Close()
 			return ln.Addr().String(), dir
 		}
@@ -326,5 +330,45 @@ func TestConcurrentPostsOfTwoBodiesUnderOneKey(t *testing.T) {
 	}
 	if list, _ := store.List(); len(list) != 100 {
 		t.Errorf("%d reports stored, want 100", len(list))
+	}
+}
+
+func TestOneClientCannotHoldEveryUploadSlot(t *testing.T) {
+	v := newVendor(t)
+	msg := v.sealed(t, "slots", false)
+	addr, _ := serve(t, Config{RatePerMinute: -1, Limits: Limits{MaxUploadsPerAddress: 1, MaxConcurrentUploads: 10}})
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "POST /reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/pgp-encrypted\r\nContent-Length: %d\r\n\r\n", len(msg))
+	c.Write(msg[:len(msg)/2])
+	from := func(ip byte) *http.Client {
+		return &http.Client{Transport: &http.Transport{DisableKeepAlives: true,
+			DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, ip)}}).DialContext}}
+	}
+	var same int
+	for range 100 { // until the slow upload holds this address's one slot
+		resp, err := from(1).Post("http://"+addr+"/reports", "application/pgp-encrypted", strings.NewReader(string(msg)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if same = resp.StatusCode; same == http.StatusServiceUnavailable {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if same != http.StatusServiceUnavailable {
+		t.Fatalf("a second upload from the same address: status %d, want 503", same)
+	}
+	resp, err := from(3).Post("http://"+addr+"/reports", "application/pgp-encrypted", strings.NewReader(string(msg)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Errorf("an upload from another address: status %d, want 201", resp.StatusCode)
 	}
 }

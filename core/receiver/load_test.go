@@ -19,6 +19,7 @@ import (
 )
 
 // BenchmarkReceiverLoad posts 500 sealed reports from 50 concurrent clients
+// (all from 127.0.0.1, so max_uploads_per_address is raised to 50)
 // to a real receiver on loopback (durable storage: fsync per report), checks
 // that every 201 matches exactly one stored file and that the count is
 // exact, and reports reports/s and the p99 latency. Run with -benchtime=1x.
@@ -34,7 +35,7 @@ func BenchmarkReceiverLoad(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		url, _ := startWith(b, Config{RatePerMinute: -1}, store)
+		url, _ := startWith(b, Config{RatePerMinute: -1, Limits: Limits{MaxUploadsPerAddress: clients}}, store)
 		jobs := make(chan int)
 		var mu sync.Mutex
 		ids := map[string]string{}

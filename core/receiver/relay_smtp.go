@@ -69,14 +69,16 @@ func (rl *Relay) send(ctx context.Context, m *outMail) error {
 	}
 	opts := &smtp.MailOptions{Size: m.size, UTF8: !ascii(from.Address + to.Address)}
 	if err := client.Mail(from.Address, opts); err != nil {
-		return envelopeError(err)
+		return envelopeError(err, false)
 	}
 	if err := client.Rcpt(to.Address, nil); err != nil {
-		return envelopeError(err)
+		// A 552 here is, in practice, the mailbox being full (5.2.2): the
+		// same for every report.
+		return envelopeError(err, true)
 	}
 	w, err := client.Data()
 	if err != nil {
-		return envelopeError(err)
+		return envelopeError(err, false)
 	}
 	if err := m.write(w); err != nil {
 		return fmt.Errorf("sending: %w", err)
@@ -116,19 +118,33 @@ func (e *errEnvelope) Error() string {
 }
 func (e *errEnvelope) Unwrap() error { return e.err }
 
-func envelopeError(err error) error {
+func envelopeError(err error, rcpt bool) error {
 	var se *smtp.SMTPError
-	if errors.As(err, &se) && se.Code/100 == 5 && !sizeRefusal(se) {
+	if !errors.As(err, &se) || se.Code/100 != 5 {
+		return fmt.Errorf("sending: %w", err)
+	}
+	aboutSize := sizeRefusal(se)
+	if rcpt {
+		aboutSize = sizeCode(se)
+	}
+	if !aboutSize {
 		return &errEnvelope{se}
 	}
 	return fmt.Errorf("sending: %w", err)
 }
 
 // sizeRefusal tells a refusal of the mail's size (RFC 3463 X.3.4, X.2.3;
-// RFC 1870's 552), which concerns this mail only.
+// RFC 1870's 552), which concerns this mail only. At RCPT TO only the
+// enhanced codes count (sizeCode): a bare 552 there is a full mailbox.
 func sizeRefusal(se *smtp.SMTPError) bool {
+	return se.Code == 552 || sizeCode(se)
+}
+
+// sizeCode is an enhanced status code about the mail's size: X.3.4
+// (too big for the system) or X.2.3 (too big for the mailbox's policy).
+func sizeCode(se *smtp.SMTPError) bool {
 	e := se.EnhancedCode
-	return se.Code == 552 || (e[1] == 3 && e[2] == 4) || (e[1] == 2 && e[2] == 3)
+	return e[1] == 3 && e[2] == 4 || e[1] == 2 && e[2] == 3
 }
 
 // permanentRefusal tells whether err is the server refusing the mail for good (a

@@ -16,6 +16,8 @@
 //	                201 {"id", "sha256", "received_at"}; a retry with the same key and
 //	                body answers 200 with the same receipt; another body, 409.
 //	GET  /healthz   200 {"status": "ok", "outbox": N, "failed": [...]}
+//	GET  /challenge 200 {"challenge", ...}: a proof-of-work challenge (pow.go); a post
+//	                then carries its solution in Sealpost-Proof-Of-Work, or gets 428
 //
 // A body that is not exactly one encrypted OpenPGP message ([Sniff]) is
 // refused with 415 and stored nowhere; bodies over the limit get 413, slower
@@ -37,18 +39,24 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
+
+	"github.com/sealpost/sealpost/core/internal/pow"
 )
 
 // Receiver is the HTTP handler. Create it with [New].
 type Receiver struct {
-	cfg     Config
-	store   *Store
-	log     *slog.Logger
-	limiter *limiter
-	uploads chan struct{}
-	proxies []*net.IPNet
+	cfg       Config
+	store     *Store
+	log       *slog.Logger
+	limiter   *limiter
+	uploads   chan struct{}
+	mu        sync.Mutex
+	uploading map[string]int // uploads in progress per client
+	proxies   []*net.IPNet
+	work      *work // nil: no proof of work asked
 	// Stored is called after each new report is durably stored (the relay
 	// listens here); it must not block.
 	Stored func(*Stored)
@@ -64,17 +72,26 @@ func New(cfg Config, store *Store, log *slog.Logger) *Receiver {
 	return &Receiver{
 		cfg: cfg, store: store, log: log, proxies: proxies,
 		limiter: newLimiter(cfg.RatePerMinute, cfg.Burst, maxLimiterEntries),
-		uploads: make(chan struct{}, cfg.Limits.maxUploads()),
+		work:    newWork(cfg.ProofOfWork, store, log),
+		uploads: make(chan struct{}, cfg.Limits.maxUploads()), uploading: map[string]int{},
 	}
 }
 
 func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "no-store")
-	if d := rc.cfg.Limits.WriteTimeout.or(defaultWriteTimeout); d > 0 {
-		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(d))
+	ctl := http.NewResponseController(w)
+	ctl.SetWriteDeadline(time.Now().Add(rc.cfg.Limits.WriteTimeout.or(defaultWriteTimeout)))
+	// A body must arrive in time on every path, read or not: the server
+	// drains up to 256 KiB of an unread one before it answers. An upload
+	// extends this window by window as its bytes come (pacedReader).
+	upload := r.URL.Path == "/reports" && r.Method == http.MethodPost
+	if !upload || rc.cfg.Limits.minRate() > 0 {
+		ctl.SetReadDeadline(time.Now().Add(rc.cfg.Limits.UploadWindow.or(defaultUploadWindow)))
 	}
 	switch {
+	case r.URL.Path == "/challenge" && r.Method == http.MethodGet:
+		rc.serveChallenge(w, r)
 	case r.URL.Path == "/healthz" && r.Method == http.MethodGet:
 		rc.health(w)
 	case r.URL.Path == "/reports" && r.Method == http.MethodOptions:
@@ -127,7 +144,7 @@ func (rc *Receiver) preflight(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Access-Control-Allow-Methods", "POST")
-	w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Idempotency-Key")
+	w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Idempotency-Key, "+pow.Header)
 	w.Header().Set("Access-Control-Max-Age", "600")
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -147,14 +164,17 @@ func (rc *Receiver) post(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, "Idempotency-Key must be at most 200 visible ASCII characters")
 		return
 	}
-	select {
-	case rc.uploads <- struct{}{}:
-		defer func() { <-rc.uploads }()
-	default:
+	work, ok := rc.work.begin(w, r, key)
+	if !ok {
+		return
+	}
+	release, ok := rc.admit(clientKey(r, rc.proxies))
+	if !ok {
 		w.Header().Set("Retry-After", "10")
 		fail(w, http.StatusServiceUnavailable, "the intake is busy; try again in a few seconds")
 		return
 	}
+	defer release()
 	body := io.Reader(http.MaxBytesReader(w, r.Body, rc.cfg.maxBytes()))
 	if rate := rc.cfg.Limits.minRate(); rate > 0 {
 		body = newPacedReader(body, http.NewResponseController(w), rate, rc.cfg.Limits.UploadWindow.or(defaultUploadWindow))
@@ -165,9 +185,13 @@ func (rc *Receiver) post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	removeTmp := func() { tmp.Close(); os.Remove(tmp.Name()) }
-	if err := rc.receive(r, body, &storageWriter{tmp}); err != nil {
+	if err := rc.receive(r, body, work.writer(&storageWriter{tmp})); err != nil {
 		removeTmp()
 		rc.refuse(w, r, err)
+		return
+	}
+	if !rc.work.finish(w, work, key) {
+		removeTmp()
 		return
 	}
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
@@ -199,6 +223,30 @@ func (rc *Receiver) post(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, code, st)
+}
+
+// admit takes one of the upload slots, and one of the client's own
+// (max_uploads_per_address), or reports that none is free.
+func (rc *Receiver) admit(client string) (release func(), ok bool) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.uploading[client] >= rc.cfg.Limits.uploadsPerAddress() {
+		return nil, false
+	}
+	select {
+	case rc.uploads <- struct{}{}:
+	default:
+		return nil, false
+	}
+	rc.uploading[client]++
+	return func() {
+		<-rc.uploads
+		rc.mu.Lock()
+		if rc.uploading[client]--; rc.uploading[client] <= 0 {
+			delete(rc.uploading, client)
+		}
+		rc.mu.Unlock()
+	}, true
 }
 
 // refuse answers a body that could not be taken, saying why without
@@ -284,25 +332,32 @@ func (rc *Receiver) receive(r *http.Request, body io.Reader, w io.Writer) error 
 	return &refusal{http.StatusUnsupportedMediaType, "this content type is not accepted: send application/pgp-encrypted, multipart/form-data or application/json"}
 }
 
-// copyFormMessage copies the form's one field, "message", to w. A form
-// with any other field is refused: nothing rides along in the clear.
+// copyFormMessage copies the form's one field, "message", to w, as sent:
+// a part's Content-Transfer-Encoding is not decoded (the stored bytes are
+// the bytes whose SHA-256 the client holds), so a quoted-printable or
+// base64 part is refused by [Sniff]. A form with any other field is
+// refused: nothing rides along in the clear. The parts' headers may take
+// maxFormHeaderBytes, not the 10 MiB mime/multipart would hold in memory.
 func copyFormMessage(w io.Writer, body io.Reader, boundary string) error {
 	if boundary == "" {
 		return &refusal{http.StatusBadRequest, "the multipart body has no boundary"}
 	}
-	mr := multipart.NewReader(body, boundary)
+	budget := &headerBudget{r: body, left: maxFormHeaderBytes}
+	mr := multipart.NewReader(budget, boundary)
 	onlyMessage := &refusal{http.StatusBadRequest, `the form must have one field, "message", and nothing else`}
-	part, err := mr.NextPart()
+	part, err := mr.NextRawPart()
 	if err == io.EOF || err == nil && part.FormName() != "message" {
 		return onlyMessage
 	}
 	if err != nil {
 		return formError(err)
 	}
+	budget.left = -1 // the message itself is bounded by max_bytes
 	if _, err := io.Copy(w, part); err != nil {
 		return formError(err)
 	}
-	if _, err = mr.NextPart(); err != io.EOF {
+	budget.left = maxFormHeaderBytes
+	if _, err = mr.NextRawPart(); err != io.EOF {
 		if err == nil {
 			return onlyMessage
 		}
@@ -311,13 +366,41 @@ func copyFormMessage(w io.Writer, body io.Reader, boundary string) error {
 	return nil
 }
 
+// maxFormHeaderBytes bounds what a form may hold around its message: the
+// preamble, the part's headers, the closing boundary.
+const maxFormHeaderBytes = 16 << 10
+
+var errFormHeaders = &refusal{http.StatusBadRequest, "the form's part headers are too long"}
+
+// headerBudget lets left bytes through, then fails; -1 is no bound.
+type headerBudget struct {
+	r    io.Reader
+	left int
+}
+
+func (b *headerBudget) Read(p []byte) (int, error) {
+	if b.left == 0 {
+		return 0, errFormHeaders
+	}
+	if b.left > 0 && len(p) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.r.Read(p)
+	if b.left > 0 {
+		b.left -= n
+	}
+	return n, err
+}
+
 // formError keeps transport and storage errors and turns the multipart
 // reader's own complaints into a plain refusal.
 func formError(err error) error {
 	var tooBig *http.MaxBytesError
 	var storage *storageError
 	var ne net.Error
-	if errors.As(err, &tooBig) || errors.As(err, &storage) || errors.As(err, &ne) || errors.Is(err, errTooSlow) || errors.Is(err, io.ErrUnexpectedEOF) {
+	var refused *refusal
+	if errors.As(err, &tooBig) || errors.As(err, &storage) || errors.As(err, &ne) || errors.As(err, &refused) ||
+		errors.Is(err, errTooSlow) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return err
 	}
 	return &refusal{http.StatusBadRequest, "the multipart body is malformed"}

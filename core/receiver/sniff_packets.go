@@ -179,6 +179,12 @@ func readESK(r io.Reader, h header) (seipd int, err error) {
 		if !encryptionAlgorithm(p.Algo) {
 			return 0, notOpenPGP(fmt.Sprintf("a session key for public-key algorithm %d, which cannot encrypt", p.Algo))
 		}
+		// go-crypto's parser stops after the fields it knows and ignores
+		// what follows; written out again, the packet must be the same
+		// bytes, so nothing rides after its fields.
+		if !sameFields(p, body) {
+			return 0, notOpenPGP("a session-key packet with bytes after its fields")
+		}
 		return seipdFor(p.Version == 6), nil
 	case *packet.SymmetricKeyEncrypted:
 		if p.Version == 5 {
@@ -286,4 +292,30 @@ func (p *partialReader) Read(b []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// sameFields reports whether go-crypto, writing p out again, writes the
+// body it was read from: byte for byte, so that nothing follows its fields.
+func sameFields(p *packet.EncryptedKey, body []byte) bool {
+	var again bytes.Buffer
+	if p.Serialize(&again) != nil || again.Len() < 2 {
+		return false
+	}
+	ser := again.Bytes()
+	switch n := ser[1]; { // strip the new-format header go-crypto writes
+	case n < 192:
+		ser = ser[2:]
+	case n < 224:
+		ser = ser[3:]
+	default:
+		ser = ser[6:]
+	}
+	if p.Version == 6 && p.KeyVersion != 0 && len(body) >= 2 && len(ser) >= 1 {
+		// go-crypto v1.5.2 writes no size octet between a v6 PKESK's
+		// version and key version (RFC 9580, 5.1); its parser read and
+		// checked the one in body. (With no key version, its lone 0 octet
+		// is the size octet's 0.)
+		ser = append([]byte{ser[0], body[1]}, ser[1:]...)
+	}
+	return bytes.Equal(ser, body)
 }

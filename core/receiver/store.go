@@ -85,10 +85,15 @@ func ReadStore(dir string) (*Store, error) {
 // Dir is the store's folder.
 func (s *Store) Dir() string { return s.dir }
 
-// Clean removes bodies left in tmp/ by a crash: they were never
-// acknowledged. Call it only from the process that serves the store.
+// Clean removes bodies left in tmp/ by a crash (they were never
+// acknowledged) and half-written queue records. Call it only from the process that serves the store.
 func (s *Store) Clean() {
 	stale, _ := filepath.Glob(filepath.Join(s.dir, "tmp", "body-*"))
+	for _, sub := range []string{"outbox", "sent", "failed"} {
+		// Records a crash left half-written (see touch).
+		half, _ := filepath.Glob(filepath.Join(s.dir, sub, ".new-*"))
+		stale = append(stale, half...)
+	}
 	for _, f := range stale {
 		os.Remove(f)
 	}
@@ -144,6 +149,13 @@ func (s *Store) Commit(tmp *os.File, key string, armored, relay bool) (*Stored, 
 	}
 	id := idFor(key)
 	defer s.lock(id)()
+	// Another size is another body: say so without hashing the stored
+	// one, which may be 256 MiB (a cheap way to tie up the lock).
+	if path, err := s.path(id); err == nil {
+		if fi, err := os.Stat(path); err == nil && fi.Size() != size {
+			return nil, false, ErrConflict
+		}
+	}
 	if old, err := s.Get(id); err == nil {
 		if old.SHA256 != digest {
 			return nil, false, ErrConflict

@@ -252,3 +252,31 @@ func FuzzJSONMessage(f *testing.F) {
 		}
 	})
 }
+
+func TestCleanRemovesWhatACrashLeftHalfDone(t *testing.T) {
+	store, err := OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := idFor("kept")
+	if err := store.touch("outbox", id, nil); err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	for _, name := range []string{"tmp/body-1", "outbox/.new-1", "sent/.new-2", "failed/.new-3"} {
+		path := filepath.Join(store.Dir(), name)
+		if err := os.WriteFile(path, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		left = append(left, path)
+	}
+	store.Clean()
+	for _, path := range left {
+		if exists(path) {
+			t.Errorf("%s is still there", path)
+		}
+	}
+	if !exists(filepath.Join(store.Dir(), "outbox", id)) {
+		t.Error("Clean removed a queued report")
+	}
+}

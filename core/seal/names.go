@@ -70,24 +70,35 @@ func isDeviceName(stem string) bool {
 	return len(base) == 4 && (strings.HasPrefix(base, "COM") || strings.HasPrefix(base, "LPT")) && base[3] >= '0' && base[3] <= '9'
 }
 
-// createUnique creates dir/name, or dir/name (2) etc. when that is taken
-// (on a case-insensitive disk too: the file system decides), never
-// overwriting.
-func createUnique(dir, name string) (*os.File, string, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+// namer creates files with unique names in one folder: name, then
+// "name (2)" and so on when it is taken (on a case-insensitive disk too:
+// the file system decides), never overwriting. It remembers the next
+// number for each name, so n files of one name take n tries, not n²/2.
+type namer struct {
+	dir   string
+	next  map[string]int
+	tries int // files tried, for its test
+}
+
+func newNamer(dir string) *namer { return &namer{dir: dir, next: map[string]int{}} }
+
+func (nm *namer) create(name string) (*os.File, string, error) {
+	if err := os.MkdirAll(nm.dir, 0o700); err != nil {
 		return nil, "", err
 	}
 	stem, ext := splitName(name)
-	for n := 1; n < 100000; n++ {
+	for n := max(nm.next[name], 1); n < 100000; n++ {
 		candidate := name
 		if n > 1 {
 			candidate = fmt.Sprintf("%s (%d)%s", stem, n, ext)
 		}
-		p := filepath.Join(dir, candidate)
+		nm.tries++
+		p := filepath.Join(nm.dir, candidate)
 		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}
+		nm.next[name] = n + 1
 		return f, p, err
 	}
 	return nil, "", fmt.Errorf("too many attachments named %q", name)

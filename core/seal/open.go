@@ -116,6 +116,7 @@ func unpack(plain io.Reader, dir string) (*Opened, error) {
 		return nil, notReport(errors.New("not multipart"))
 	}
 	opened := &Opened{}
+	names := newNamer(filepath.Join(dir, "attachments"))
 	for i := 0; ; i++ {
 		p, err := mr.NextPart()
 		if err == io.EOF {
@@ -147,7 +148,7 @@ func unpack(plain io.Reader, dir string) (*Opened, error) {
 			}
 			bounded.left += extra
 		case i >= 2 && opened.Report != nil:
-			path, err := writeAttachment(dir, i-2, opened.Report.Attachments, p)
+			path, err := writeAttachment(names, i-2, opened.Report.Attachments, p)
 			if err != nil {
 				return nil, err
 			}
@@ -189,7 +190,7 @@ func declaredBytes(r *report.Report) (int64, error) {
 // report.json gives it, and checks it against report.json: its name in the
 // MIME headers, then its size (nothing beyond the declared size is
 // written) and SHA-256.
-func writeAttachment(dir string, i int, list []report.Attachment, part *message.Entity) (string, error) {
+func writeAttachment(names *namer, i int, list []report.Attachment, part *message.Entity) (string, error) {
 	if i >= len(list) {
 		return "", fmt.Errorf("%w: the message holds more attachments than the %d report.json lists", ErrTampered, len(list))
 	}
@@ -198,7 +199,7 @@ func writeAttachment(dir string, i int, list []report.Attachment, part *message.
 	if want := report.SafeFilename(a.Name); err != nil || params["filename"] != want {
 		return "", fmt.Errorf("%w: attachment part %d is named %q, but report.json lists %q there", ErrTampered, i+1, params["filename"], want)
 	}
-	f, path, err := createUnique(filepath.Join(dir, "attachments"), diskName(a.Name))
+	f, path, err := names.create(diskName(a.Name))
 	if err != nil {
 		return "", err
 	}

@@ -55,7 +55,11 @@ func main() {
 	sizes := flag.String("sizes", "10,100", "attachment sizes to seal, in MB")
 	runs := flag.Int("runs", 3, "visits per start-up figure (the median is printed)")
 	profile := flag.Int("profile", 0, "only seal an attachment of this many MB, to the Curve25519 key, and print where the time went")
+	powOnly := flag.Bool("pow", false, "only solve proofs of work (pow.go)")
 	flag.Parse()
+	if *powOnly {
+		*runs, *sizes = -1, ""
+	}
 	if err := run(*widgetDir, *openpgpJS, *sizes, *runs, *profile); err != nil {
 		fmt.Fprintf(os.Stderr, "bench: error: %v\n", err)
 		os.Exit(1)
@@ -137,6 +141,12 @@ func run(widgetDir, openpgpJS, sizeList string, runs, profileMB int) error {
 		r, err = b.sealpost(origin, "cv25519", profileMB<<20)
 		b.print("seal_mbps_sealpost_profiled", round(r.mbps), "MB/s")
 		return err
+	}
+	if err := b.pow(); err != nil {
+		return fmt.Errorf("proof of work: %w", err)
+	}
+	if runs < 0 {
+		return nil
 	}
 	if err := b.visits(origin, runs); err != nil {
 		return fmt.Errorf("visits: %w", err)

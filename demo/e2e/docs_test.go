@@ -4,8 +4,8 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sealpost/sealpost/core/config"
+	"github.com/sealpost/sealpost/core/deliver"
 )
 
 // elsewhere are the documented commands run outside the docs tests, and
@@ -186,22 +187,18 @@ func TestTheReceiverDocsRun(t *testing.T) {
 			}
 			t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 			sealed, _ := os.ReadFile(filepath.Join(dir, "sealed.asc"))
-			var resp *http.Response
+			// The Go client, which solves the documented proof of work.
+			client := &deliver.Client{Endpoint: "http://" + addr + "/reports", Attempts: 1}
+			var err error
 			for range 100 {
-				req, _ := http.NewRequest("POST", "http://"+addr+"/reports", bytes.NewReader(sealed))
-				req.Header.Set("Content-Type", "application/pgp-encrypted")
-				req.Header.Set("Origin", "https://widget.example.com") // as the config allows
-				req.Header.Set("Idempotency-Key", "docs-1")
-				var err error
-				if resp, err = http.DefaultClient.Do(req); err == nil {
+				if _, err = client.Post(context.Background(), bytes.NewReader(sealed), int64(len(sealed)), "docs-1"); err == nil {
 					break
 				}
 				time.Sleep(100 * time.Millisecond)
 			}
-			if resp == nil || resp.StatusCode != http.StatusCreated {
-				t.Fatalf("the documented receiver did not store a report: %v\n%s", resp, out.String())
+			if err != nil {
+				t.Fatalf("the documented receiver did not store a report: %v\n%s", err, out.String())
 			}
-			resp.Body.Close()
 		case strings.HasPrefix(line, "sealpost "):
 			reports, _ := filepath.Glob(filepath.Join(dir, "receiver-store", "reports", "*.asc"))
 			if len(reports) != 1 {

@@ -104,7 +104,8 @@ func setUp(t *testing.T, seed string, origins ...string) *vendorSetup {
 	}
 	// The widget runs in its own origin when opened directly, and in an
 	// opaque one ("null") when sealpost.js embeds it in a sandboxed frame.
-	rc := receiver.New(receiver.Config{AllowedOrigins: append([]string{widgetOrigin, "null"}, origins...), RatePerMinute: -1}, store, nil)
+	rc := receiver.New(receiver.Config{AllowedOrigins: append([]string{widgetOrigin, "null"}, origins...), RatePerMinute: -1,
+		ProofOfWork: receiver.DefaultProofOfWork()}, store, nil)
 	down := new(atomic.Bool)
 	intake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if os.Getenv("E2E_DEBUG") != "" {

@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -48,8 +47,7 @@ func main() {
 	mailWeb := flag.String("mail-web", "127.0.0.1:8025", "Mailpit's web view `address`")
 	flag.Parse()
 	mailSMTPAddr, mailWebAddr, sealpostBin = *mailSMTP, *mailWeb, *sealpost
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if err := run(*port, *widgetDir, *state, *examples, *mailpit, log); err != nil {
+	if err := run(*port, *widgetDir, *state, *examples, *mailpit); err != nil {
 		fmt.Fprintf(os.Stderr, "site: error: %v\n", err)
 		os.Exit(1)
 	}
@@ -59,7 +57,7 @@ var seeds = []string{"comoo", "cocomm"}
 
 var mailSMTPAddr, mailWebAddr, sealpostBin string
 
-func run(port int, widgetDir, state, examples, mailpit string, log *slog.Logger) error {
+func run(port int, widgetDir, state, examples, mailpit string) error {
 	if _, err := os.Stat(filepath.Join(widgetDir, "web", "app.wasm")); err != nil {
 		return fmt.Errorf("no widget in %s: run make build first", widgetDir)
 	}
@@ -133,7 +131,7 @@ func run(port int, widgetDir, state, examples, mailpit string, log *slog.Logger)
   Comoo's security page:   %s/comoo
   Cocomm's security page:  %s/cocomm
   the widget's origin:     %s
-  the intake:              %s/reports   (sealpost serve, store: %s)
+  the intake:              %s/reports   (sealpost serve, store: %s; proof of work on, at the default difficulty)
   the security mailbox:    %s
 
 Decrypt what arrives:

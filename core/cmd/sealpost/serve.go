@@ -24,7 +24,7 @@ func (e *env) serve(args []string) error {
 	if *storeDir == "" {
 		return usageError("serve: --store DIR is required: the folder the reports are kept in")
 	}
-	cfg := &receiver.Config{}
+	cfg := &receiver.Config{ProofOfWork: receiver.DefaultProofOfWork()}
 	if *cfgFile != "" {
 		var err error
 		if cfg, err = receiver.LoadConfig(*cfgFile); err != nil {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/sealpost/sealpost/core/deliver"
+	"github.com/sealpost/sealpost/core/internal/pow"
 	"github.com/sealpost/sealpost/core/pgpkey"
 	"github.com/sealpost/sealpost/core/receiver"
 	"github.com/sealpost/sealpost/core/report"
@@ -92,7 +93,7 @@ func TestEveryAcknowledgedReportSurvivesSIGKILL(t *testing.T) {
 	bin := buildReceiver(t)
 	storeDir := t.TempDir()
 	cfg := filepath.Join(t.TempDir(), "receiver.json")
-	os.WriteFile(cfg, []byte(`{"rate_per_minute": -1}`), 0o600)
+	os.WriteFile(cfg, []byte(`{"rate_per_minute": -1, "limits": {"max_uploads_per_address": 64}, "proof_of_work": {"difficulty": 0}}`), 0o600)
 	msgs := sealedReports(t, 400)
 	p := startReceiver(t, bin, storeDir, "--config", cfg)
 
@@ -176,7 +177,9 @@ func TestShutdownFinishesRequestsInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "POST /reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/pgp-encrypted\r\nContent-Length: %d\r\n\r\n", len(msg))
+	// sealpost serve asks for proof of work by default: solve its challenge.
+	work := solveChallenge(t, p.url, msg)
+	fmt.Fprintf(conn, "POST /reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/pgp-encrypted\r\nContent-Length: %d\r\n%s: %s\r\n\r\n", len(msg), pow.Header, work)
 	conn.Write(msg[:len(msg)/2])
 	time.Sleep(200 * time.Millisecond) // let the server start reading the request
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
