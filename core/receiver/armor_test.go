@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
+
+	"github.com/sealpost/sealpost/core/internal/crc24"
 )
 
 // armorText armors data by hand in lines of width characters ended by
@@ -27,7 +29,7 @@ func armorText(data []byte, width int, eol string, crc, finalEOL bool) []byte {
 		enc = enc[n:]
 	}
 	if crc {
-		c := crc24(crc24Init, data)
+		c := crc24.Update(crc24.Init, data)
 		b.WriteString("=" + base64.StdEncoding.EncodeToString([]byte{byte(c >> 16), byte(c >> 8), byte(c)}) + eol)
 	}
 	b.WriteString(armorEnd)

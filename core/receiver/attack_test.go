@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+
+	"github.com/sealpost/sealpost/core/internal/crc24"
 )
 
 func newPacket(tag int, body []byte) []byte {
@@ -36,7 +38,7 @@ func armorLines(bin []byte, width int, eol string, crc bool) string {
 		b64 = b64[n:]
 	}
 	if crc {
-		c := crc24(crc24Init, bin)
+		c := crc24.Update(crc24.Init, bin)
 		sb.WriteString("=" + base64.StdEncoding.EncodeToString([]byte{byte(c >> 16), byte(c >> 8), byte(c)}) + eol)
 	}
 	sb.WriteString("-----END PGP MESSAGE-----" + eol)

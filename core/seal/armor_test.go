@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
+
+	"github.com/sealpost/sealpost/core/internal/crc24"
 )
 
 // TestOurArmorIsGoCryptosArmor: for sizes around every line and buffer
@@ -88,7 +90,7 @@ func BenchmarkCRC24(b *testing.B) {
 	data := make([]byte, 1<<20)
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		crc24(crc24Init, data)
+		crc24.Update(crc24.Init, data)
 	}
 }
 
@@ -97,7 +99,7 @@ func BenchmarkCRC24(b *testing.B) {
 // calls at every split.
 func TestCRC24(t *testing.T) {
 	ref := func(data []byte) uint32 {
-		crc := uint32(crc24Init)
+		crc := uint32(crc24.Init)
 		for _, b := range data {
 			crc ^= uint32(b) << 16
 			for range 8 {
@@ -117,7 +119,7 @@ func TestCRC24(t *testing.T) {
 	for n := range len(data) + 1 {
 		want := ref(data[:n])
 		for split := range n + 1 {
-			if got := crc24(crc24(crc24Init, data[:split]), data[split:n]); got != want {
+			if got := crc24.Update(crc24.Update(crc24.Init, data[:split]), data[split:n]); got != want {
 				t.Fatalf("length %d split at %d: crc24 %06x, want %06x", n, split, got, want)
 			}
 		}

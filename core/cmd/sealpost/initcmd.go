@@ -166,6 +166,8 @@ func (e *env) finishInit(cfg *config.Config, notes []string, widgetURL, configUR
 		strings.Join(connectSources(cfg, widgetOrigin, configURL), " "))
 	fmt.Fprintf(w, "\nThe receiver must accept the frame's origin: \"allowed_origins\": [%q]\n"+
 		"(add \"null\" only if you serve the widget from your page's own origin: the frame then runs in an opaque origin)\n", widgetOrigin)
+	fmt.Fprintln(w, "\nsealpost serve asks each report for a proof of work by default (about half a second in a browser):\n"+
+		"\"proof_of_work\": {\"difficulty\": 0} in its config turns it off; see core/receiver/README.md.")
 	return nil
 }
 
