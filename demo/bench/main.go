@@ -8,7 +8,7 @@
 //	go run ./demo/bench -widget dist/widget
 //
 // The widget is served as make build writes it (pre-compressed with brotli)
-// on loopback, posting to the reference receiver.
+// on loopback, posting to the intake (core/receiver).
 package main
 
 import (

@@ -2,7 +2,7 @@
 
 // Package e2e drives the real widget in headless Debian Chromium: the
 // static site built by wasm/, served on one loopback origin, posting to the
-// reference receiver on another.
+// intake (core/receiver) on another.
 package e2e
 
 import (
