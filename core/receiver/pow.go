@@ -86,6 +86,7 @@ type work struct {
 	expiry     time.Duration
 	key        []byte
 	now        func() time.Time
+	epoch      [4]byte // the first bytes of every challenge id this process issues
 	mu         sync.Mutex
 	used       map[[16]byte]usedSolution
 }
@@ -107,6 +108,7 @@ func newWork(p *ProofOfWork, store *Store, log *slog.Logger) *work {
 		return nil
 	}
 	w := &work{difficulty: uint64(p.Difficulty), expiry: p.Expiry.or(defaultWorkExpiry), now: time.Now, used: map[[16]byte]usedSolution{}}
+	rand.Read(w.epoch[:])
 	var err error
 	switch {
 	case len(p.Key) > 0:
@@ -166,7 +168,8 @@ func (s *Store) workKey() ([]byte, error) {
 
 func (w *work) challenge() pow.Challenge {
 	var id [16]byte
-	rand.Read(id[:])
+	copy(id[:], w.epoch[:])
+	rand.Read(id[4:])
 	c, _ := pow.NewChallenge(w.key, w.difficulty, w.now().Add(w.expiry), id)
 	return c
 }
@@ -204,9 +207,17 @@ func (wk *work) begin(w http.ResponseWriter, r *http.Request, key string) (*work
 		wk.refuse(w, http.StatusPreconditionRequired, "this intake asks for a proof of work: GET /challenge, solve it over the SHA-256 of the message, and send the solution in the "+pow.Header+" header")
 		return nil, false
 	}
+	// The whole check but the body's hash, before a byte of the body is
+	// read: a solution that does no work costs the intake no disk.
 	sol, err := pow.ParseSolution(header)
 	if err == nil {
-		err = sol.Challenge.Check(wk.key, wk.difficulty, wk.now())
+		err = pow.Verify(wk.key, sol, sol.Body, wk.difficulty, wk.now())
+	}
+	if err == nil && [4]byte(sol.Challenge.ID[:4]) != wk.epoch {
+		// Spent solutions are remembered in this process only: a
+		// challenge it did not issue (before a restart, or by another
+		// intake sharing the key) may have been spent already.
+		err = errOtherProcess
 	}
 	if err == nil {
 		err = wk.spent(sol.Challenge, [32]byte{}, key, false)
@@ -217,6 +228,9 @@ func (wk *work) begin(w http.ResponseWriter, r *http.Request, key string) (*work
 	}
 	return &workTicket{sol: sol, sum: sha256.New()}, true
 }
+
+// errOtherProcess is a challenge this intake process did not issue.
+var errOtherProcess = errors.New("this challenge was issued before the intake restarted, or by another intake; fetch a new one and solve it")
 
 // errSpent is a solution used for another report.
 var errSpent = errors.New("this proof of work was used already; fetch a new challenge and solve it for this report")
@@ -279,10 +293,13 @@ func (wk *work) finish(w http.ResponseWriter, t *workTicket, key string) bool {
 	if t == nil {
 		return true
 	}
+	// Only the body's hash is left to check. The expiry is not checked
+	// again: it was good when the upload began, which may take longer
+	// than a challenge lives.
 	var body [32]byte
 	t.sum.Sum(body[:0])
-	err := pow.Verify(wk.key, t.sol, body, wk.difficulty, wk.now())
-	if err == nil {
+	err := pow.ErrNotSolved
+	if body == t.sol.Body {
 		err = wk.spent(t.sol.Challenge, body, key, true)
 	}
 	if err != nil {

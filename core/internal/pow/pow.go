@@ -17,8 +17,11 @@
 // mac the HMAC-SHA256 of "sealpost-pow-1." and the token up to its last
 // dot, both base64url without padding.
 //
-// A solution is the challenge, a dot, and [Puzzles] nonces as 16 lower-case
-// hex digits each. Nonce i solves puzzle i when the first 8 bytes of
+// A solution is the challenge, a dot, [Puzzles] nonces as 16 lower-case
+// hex digits each, a dot, and the SHA-256 of the body it was solved for
+// (64 lower-case hex digits), so that the intake checks the work before it
+// reads a byte of the body, and the body's hash after. Nonce i solves
+// puzzle i when the first 8 bytes of
 //
 //	SHA-256(seed || byte(i) || nonce as 8 bytes big-endian)
 //	seed = SHA-256("sealpost-pow-1\x00" || challenge || "\x00" || SHA-256(body))
@@ -56,7 +59,7 @@ const Puzzles = 8
 const MaxDifficulty = 1 << 40
 
 // MaxLen bounds a solution's length; parsers refuse anything longer.
-const MaxLen = 256
+const MaxLen = 384
 
 const version = "1"
 
@@ -156,10 +159,12 @@ func decode64(dst []byte, s string) bool {
 	return err == nil && n == len(dst)
 }
 
-// Solution is a challenge with its nonces.
+// Solution is a challenge with its nonces, and the SHA-256 of the body
+// they were found for.
 type Solution struct {
 	Challenge Challenge
 	Nonces    [Puzzles]uint64
+	Body      [32]byte
 }
 
 // String is the solution as it travels in the request's header.
@@ -168,7 +173,7 @@ func (s Solution) String() string {
 	for i, n := range s.Nonces {
 		binary.BigEndian.PutUint64(raw[8*i:], n)
 	}
-	return s.Challenge.String() + "." + hex.EncodeToString(raw[:])
+	return s.Challenge.String() + "." + hex.EncodeToString(raw[:]) + "." + hex.EncodeToString(s.Body[:])
 }
 
 // ParseSolution reads a solution, strictly.
@@ -177,6 +182,14 @@ func ParseSolution(s string) (Solution, error) {
 	if len(s) > MaxLen {
 		return sol, ErrMalformed
 	}
+	j := strings.LastIndexByte(s, '.')
+	if j < 0 || len(s)-j-1 != 64 || !lowerHex(s[j+1:]) {
+		return sol, ErrMalformed
+	}
+	if _, err := hex.Decode(sol.Body[:], []byte(s[j+1:])); err != nil {
+		return sol, ErrMalformed
+	}
+	s = s[:j]
 	i := strings.LastIndexByte(s, '.')
 	if i < 0 || len(s)-i-1 != 16*Puzzles {
 		return sol, ErrMalformed
@@ -186,7 +199,7 @@ func ParseSolution(s string) (Solution, error) {
 		return sol, err
 	}
 	nonces := s[i+1:]
-	if strings.Trim(nonces, "0123456789abcdef") != "" {
+	if !lowerHex(nonces) {
 		return sol, ErrMalformed
 	}
 	raw, err := hex.DecodeString(nonces)
@@ -199,6 +212,8 @@ func ParseSolution(s string) (Solution, error) {
 	}
 	return sol, nil
 }
+
+func lowerHex(s string) bool { return strings.Trim(s, "0123456789abcdef") == "" }
 
 // target is the bound each puzzle's hash must be below.
 func target(difficulty uint64) uint64 {
@@ -243,7 +258,7 @@ const SliceTries = 4096
 // (when not nil) every [SliceTries] hashes, so that a browser can paint and
 // take input, and stops with pause's error or the context's.
 func Solve(ctx context.Context, c Challenge, body [32]byte, pause func() error) (Solution, error) {
-	sol := Solution{Challenge: c}
+	sol := Solution{Challenge: c, Body: body}
 	t, sd := target(c.Difficulty), seed(c, body)
 	for i := range Puzzles {
 		p := newPuzzle(sd, i)
