@@ -117,19 +117,7 @@ func TestTheRelayMailsEveryReportThroughAnOutage(t *testing.T) {
 	if subject := ent.Header.Get("Subject"); subject != "Encrypted vulnerability report "+receipt.ID {
 		t.Errorf("subject %q", subject)
 	}
-	mr := ent.MultipartReader()
-	var parts [][]byte
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(p.Body)
-		parts = append(parts, b)
-	}
+	parts := mailParts(t, ent)
 	if len(parts) != 2 || !bytes.Contains(parts[0], []byte("Version: 1")) {
 		t.Fatalf("%d parts; first %q", len(parts), parts[0])
 	}
@@ -365,22 +353,7 @@ func TestTheRelayNeverStallsOnABadReport(t *testing.T) {
 
 func mimeParts(t *testing.T, ent *message.Entity) [][]byte {
 	t.Helper()
-	mr := ent.MultipartReader()
-	if mr == nil {
-		t.Fatal("not multipart")
-	}
-	var parts [][]byte
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(p.Body)
-		parts = append(parts, b)
-	}
+	parts := mailParts(t, ent)
 	if len(parts) != 2 {
 		t.Fatalf("%d parts", len(parts))
 	}
@@ -445,4 +418,26 @@ func randomBytes(n int) []byte {
 	b := make([]byte, n)
 	rand.Read(b)
 	return b
+}
+
+// mailParts returns the bodies of a multipart mail's parts.
+func mailParts(t *testing.T, ent *message.Entity) [][]byte {
+	t.Helper()
+	mr := ent.MultipartReader()
+	if mr == nil {
+		t.Fatal("not multipart")
+	}
+	var parts [][]byte
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(p.Body)
+		parts = append(parts, b)
+	}
+	return parts
 }
