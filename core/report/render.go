@@ -82,6 +82,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	if rep.PGPKey != "" {
 		t.field("Public key", "included in report.json (reporter.pgp_key)")
 	}
+	if r.ReplyKey != "" {
+		t.field("Replies", "the reporter follows this report with a reply code: answer with sealpost reply (report.json has the reply key)")
+	}
 
 	if len(r.Attachments) > 0 {
 		t.heading("Attachments")

@@ -44,6 +44,10 @@ type Report struct {
 	Attachments    []Attachment `json:"attachments,omitempty" validate:"dive"`
 	SubmittedAt    *time.Time   `json:"submitted_at,omitempty" validate:"omitempty,notfuture"`
 	Client         string       `json:"client,omitempty" validate:"max=200,singleline"`
+	// ReplyKey is the armored public reply key derived from the report's
+	// reply code (see core/thread): the vendor encrypts its replies to it,
+	// and it verifies the reporter's messages in the report's thread.
+	ReplyKey string `json:"reply_key,omitempty" validate:"omitempty,max=16384,pgpkey"`
 }
 
 // Reporter says who filed the report. Every field is optional: a reporter may

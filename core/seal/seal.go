@@ -50,6 +50,10 @@ type Options struct {
 	// iv; sealing computes AES-CFB with it (see encryptV1). nil means
 	// crypto/aes; the browser passes WebCrypto's, which is native code.
 	NewCBC func(key, iv []byte) (cipher.BlockMode, error)
+	// Signer, when set, signs the message inside the encryption (a thread
+	// message, see core/thread); its secret key must be unlocked. Reports
+	// are never signed: a reporter has no key the vendor knows.
+	Signer *openpgp.Entity
 }
 
 // Policy returns the crypto configuration for sealing to keys, the only
@@ -103,10 +107,10 @@ func Encrypt(w io.Writer, keys []*pgpkey.Key, o Options) (io.WriteCloser, error)
 	}
 	var pt io.WriteCloser
 	var err error
-	if config := Policy(keys, o); config.AEAD() == nil {
+	if config := Policy(keys, o); config.AEAD() == nil && o.Signer == nil {
 		pt, err = encryptV1(out, to, config, o.NewCBC)
 	} else {
-		pt, err = openpgp.Encrypt(out, to, nil, &openpgp.FileHints{IsBinary: true}, config)
+		pt, err = openpgp.Encrypt(out, to, o.Signer, &openpgp.FileHints{IsBinary: true}, config)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("seal: %w", err)
