@@ -45,6 +45,7 @@ import (
 	"github.com/sealpost/sealpost/core/internal/pow"
 	"github.com/sealpost/sealpost/core/internal/wasmhash"
 	"github.com/sealpost/sealpost/core/internal/web"
+	"github.com/sealpost/sealpost/core/thread"
 )
 
 // Formats a vendor endpoint may take.
@@ -113,6 +114,11 @@ type Client struct {
 	// and solves it first, so that the body is uploaded once. When it
 	// cannot be fetched, the post goes without.
 	Challenge string
+	// ThreadHash, when set, is the report's thread token hash
+	// ([thread.TokenHash]), sent in the Sealpost-Thread header so that a
+	// Sealpost intake opens the report's thread. Set it per report (Post
+	// on a copy of the client): every retry of a report must carry the same.
+	ThreadHash string
 	// Pause, when set, is called between slices of a proof of work
 	// (work.go), so that a browser stays responsive; its error stops it.
 	Pause func() error
@@ -294,6 +300,9 @@ func (c *Client) request(ctx context.Context, body io.Reader, key string) (*http
 	}
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Idempotency-Key", key)
+	if c.ThreadHash != "" {
+		req.Header.Set(thread.HeaderThread, c.ThreadHash)
+	}
 	return req, nil
 }
 
