@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/sealpost/sealpost/core/thread"
 )
 
 // flaky answers with the given statuses in turn, then 201 with a receipt.
@@ -169,5 +171,47 @@ func TestFormats(t *testing.T) {
 	_, err := (&Client{Endpoint: "http://127.0.0.1:1", Format: FormatJSON}).Post(context.Background(), bytes.NewReader([]byte{0xc1, 1}), 2, "k")
 	if err == nil || !strings.Contains(err.Error(), "seal with armor") {
 		t.Errorf("binary message in json format: %v", err)
+	}
+}
+
+// The thread token hash goes with every attempt of a report, in every
+// format, so that a Sealpost intake opens the report's thread; without one,
+// no Sealpost-Thread header is sent at all.
+func TestThreadHashIsSentAsTheSealpostThreadHeader(t *testing.T) {
+	hash := thread.TokenHash("CrJ-AOPEIVvkUpVO4Ua8veQcW449uZmSJ6Ic-kmz3CE")
+	armored := []byte("-----BEGIN PGP MESSAGE-----\n\nwcBMA\n-----END PGP MESSAGE-----\n")
+	for _, format := range []string{FormatRaw, FormatMultipart, FormatJSON} {
+		for _, withHash := range []bool{true, false} {
+			name := fmt.Sprintf("%s format, with a thread hash: %v", format, withHash)
+			t.Run(name, func(t *testing.T) {
+				var got [][]string
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					io.Copy(io.Discard, r.Body)
+					got = append(got, r.Header.Values(thread.HeaderThread))
+					w.WriteHeader(http.StatusServiceUnavailable) // retried
+				}))
+				defer srv.Close()
+				var waits []time.Duration
+				c := testClient(srv.URL, &waits)
+				c.Format, c.Attempts = format, 3
+				if withHash {
+					c.ThreadHash = hash
+				}
+				if _, err := c.Post(context.Background(), bytes.NewReader(armored), int64(len(armored)), "k"); err == nil {
+					t.Fatal("a 503 was taken as a receipt")
+				}
+				if len(got) != 3 {
+					t.Fatalf("%d attempts, want 3", len(got))
+				}
+				for i, h := range got {
+					switch {
+					case withHash && (len(h) != 1 || h[0] != hash):
+						t.Errorf("attempt %d: %s %q, want %q", i+1, thread.HeaderThread, h, hash)
+					case !withHash && len(h) != 0:
+						t.Errorf("attempt %d: %s %q sent without a thread hash", i+1, thread.HeaderThread, h)
+					}
+				}
+			})
+		}
 	}
 }

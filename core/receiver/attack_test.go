@@ -53,7 +53,7 @@ func armorLines(bin []byte, width int, eol string, crc bool) string {
 func TestATricklingBodyOnAnyPathIsCutOff(t *testing.T) {
 	ms := Duration(200 * time.Millisecond)
 	addr, _ := serve(t, Config{Limits: Limits{HeaderTimeout: ms, IdleTimeout: ms, WriteTimeout: ms, UploadWindow: ms}})
-	for _, req := range []string{"GET /healthz", "POST /elsewhere", "PUT /reports"} {
+	for _, req := range []string{"GET /healthz", "POST /elsewhere", "PUT /reports", "GET /thread", "GET /threads"} {
 		t.Run(req, func(t *testing.T) {
 			conn, err := net.Dial("tcp", addr)
 			if err != nil {
@@ -143,7 +143,7 @@ func TestAConflictingRetryDoesNotReHashTheStoredReport(t *testing.T) {
 			t.Fatal(err)
 		}
 		tmp.Write(small)
-		if _, _, err := store.Commit(tmp, "k", false, false); err != ErrConflict {
+		if _, _, err := store.Commit(tmp, "k", false, false, ""); err != ErrConflict {
 			t.Fatalf("Commit: %v, want ErrConflict", err)
 		}
 	}

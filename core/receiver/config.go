@@ -35,6 +35,9 @@ type Config struct {
 	// ProofOfWork asks each post for a proof of work (pow.go); ParseConfig
 	// sets the default when the config does not mention it.
 	ProofOfWork *ProofOfWork `json:"proof_of_work,omitempty"`
+	// Threads bounds the conversations that follow reports sent with a
+	// reply code, and enables the operator's endpoints (threads.go).
+	Threads Threads `json:"threads,omitzero"`
 }
 
 // Limits bound what one client can hold. Durations are Go durations in
@@ -173,6 +176,9 @@ func ParseConfig(data []byte) (*Config, error) {
 		return nil, err
 	}
 	if err := c.checkWork(); err != nil {
+		return nil, err
+	}
+	if err := c.Threads.check(); err != nil {
 		return nil, err
 	}
 	if c.Relay != nil {

@@ -93,6 +93,8 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`{"trusted_proxies":["10.0.0.1","fd00::/8"],"limits":{"idle_timeout":"60s","min_upload_bytes_per_second":-1,"max_conns_per_address":4},"relay":{"smtp_addr":"a:1","from":"a@b.c","to":"d@e.f","tls":"tls","max_mail_bytes":5,"send_timeout":"1m"}}`))
 	f.Add([]byte(`{"limits":{"upload_window":"-1s"}}`))
+	f.Add([]byte(`{"threads":{"max_message_bytes":262144,"max_entries":500,"enquiry_interval_days":14,"operator_credential_sha256":"` + operatorHash() + `"}}`))
+	f.Add([]byte(`{"threads":{"operator_credential_sha256":"ABC"}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseConfig(data)
 		if err != nil {
@@ -101,7 +103,7 @@ func FuzzParseConfig(f *testing.F) {
 		if _, perr := parseCIDRs(c.TrustedProxies); perr != nil || c.Limits.MinUploadRate < -1 || c.Limits.UploadWindow < 0 || c.Limits.IdleTimeout < 0 {
 			t.Fatalf("accepted %+v", c)
 		}
-		if c.MaxBytes < 0 || c.Relay != nil && c.Relay.check() != nil {
+		if c.MaxBytes < 0 || c.Relay != nil && c.Relay.check() != nil || c.Threads.check() != nil {
 			t.Fatalf("accepted %+v", c)
 		}
 	})

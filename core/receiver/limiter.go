@@ -60,6 +60,24 @@ func (l *limiter) allow(key string) bool {
 	return c.bucket.AllowN(now, 1)
 }
 
+// wait is how long key must wait for a token, taking none (0: it has one).
+func (l *limiter) wait(key string) time.Duration {
+	if l.off {
+		return 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c, ok := l.clients[key]
+	if !ok {
+		return 0
+	}
+	short := 1 - c.bucket.TokensAt(l.now())
+	if short <= 0 {
+		return 0
+	}
+	return time.Duration(short / float64(l.perSecond) * float64(time.Second))
+}
+
 // evict makes room in a full table.
 func (l *limiter) evict(now time.Time) {
 	for k, c := range l.clients {

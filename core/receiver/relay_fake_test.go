@@ -30,7 +30,7 @@ func putReport(t testing.TB, store *Store, key string, body []byte, armored bool
 	if _, err := tmp.Write(body); err != nil {
 		t.Fatal(err)
 	}
-	st, _, err := store.Commit(tmp, key, armored, true)
+	st, _, err := store.Commit(tmp, key, armored, true, "")
 	if err != nil {
 		t.Fatal(err)
 	}

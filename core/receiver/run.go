@@ -12,9 +12,9 @@ import (
 
 // Run serves the intake on ln until ctx ends, then finishes the requests in
 // flight (30 s at most) and stops the relay. It holds the store's lock
-// (one intake per store), removes bodies a crash left half-received,
-// reconciles stored reports with the relay's queue, and sets every limit
-// in cfg.Limits on the server and the listener.
+// (one intake per store), removes bodies and threads a crash left half
+// made ([Store.Clean]), reconciles stored reports with the relay's queue,
+// and sets every limit in cfg.Limits on the server and the listener.
 func Run(ctx context.Context, ln net.Listener, cfg Config, storeDir string, log *slog.Logger) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

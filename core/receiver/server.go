@@ -1,7 +1,9 @@
 // Package receiver is Sealpost's intake, the one part of Sealpost that faces
 // anyone on the internet: it accepts sealed reports over HTTP, stores them
 // durably and, when configured, relays each one by mail to the security
-// team as a PGP/MIME email. It only ever sees ciphertext.
+// team as a PGP/MIME email. It keeps the conversation between a reporter
+// and the vendor that follows a report sent with a reply code (a thread,
+// core/thread). It only ever sees ciphertext and times.
 //
 // [New] returns an [http.Handler] that a vendor can mount in its own Go
 // server; [Run] serves it with every limit set (timeouts, connections per
@@ -18,12 +20,29 @@
 //	GET  /healthz   200 {"status": "ok", "outbox": N, "failed": [...]}
 //	GET  /challenge 200 {"challenge", ...}: a proof-of-work challenge (pow.go); a post
 //	                then carries its solution in Sealpost-Proof-Of-Work, or gets 428
+//	POST /reports   with Sealpost-Thread: <token hash> (64 lower-case hex, else 400)
+//	                also opens the report's thread before the 201; a retry naming
+//	                another thread (or none, when the first named one) gets 409
+//	GET  /thread    Authorization: Bearer <thread token>: 200 thread.View
+//	POST /thread    the same, body one armored OpenPGP message: 201 thread.Posted;
+//	                too soon after the reporter's last message (threads.enquiry_interval_days)
+//	                429 thread.Refusal with next_enquiry_at and Retry-After
+//	GET  /threads       Authorization: Bearer <operator credential>: 200 [thread.Summary]
+//	GET  /threads/{id}  the same: 200 thread.View
+//	POST /threads/{id}  the same, the vendor's message: 201 thread.Posted
+//
+// A token that opens no thread, malformed or not, gets 404; a wrong
+// operator credential 401; either, ten times from one address, 429 until
+// a minute has passed per further try. Without
+// threads.operator_credential_sha256 the operator endpoints answer 403.
+// The thread endpoints answer errors as JSON (thread.Refusal); /thread
+// has the same CORS grant as /reports, the operator endpoints none.
 //
 // A body that is not exactly one encrypted OpenPGP message ([Sniff]) is
 // refused with 415 and stored nowhere; bodies over the limit get 413, slower
 // than the minimum upload rate 408, too many requests from one address 429,
 // a busy or full intake 503 with Retry-After; origins outside the
-// allow-list get no CORS grant (and 403). Bodies are never logged.
+// allow-list get no CORS grant (and 403). Bodies and tokens are never logged.
 package receiver
 
 import (
@@ -44,6 +63,7 @@ import (
 	"time"
 
 	"github.com/sealpost/sealpost/core/internal/pow"
+	"github.com/sealpost/sealpost/core/thread"
 )
 
 // Receiver is the HTTP handler. Create it with [New].
@@ -56,7 +76,9 @@ type Receiver struct {
 	mu        sync.Mutex
 	uploading map[string]int // uploads in progress per client
 	proxies   []*net.IPNet
-	work      *work // nil: no proof of work asked
+	work      *work    // nil: no proof of work asked
+	guesses   *limiter // wrong thread tokens and operator credentials, per client
+	now       func() time.Time
 	// Stored is called after each new report is durably stored (the relay
 	// listens here); it must not block.
 	Stored func(*Stored)
@@ -69,12 +91,15 @@ func New(cfg Config, store *Store, log *slog.Logger) *Receiver {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	proxies, _ := parseCIDRs(cfg.TrustedProxies)
-	return &Receiver{
-		cfg: cfg, store: store, log: log, proxies: proxies,
+	rc := &Receiver{
+		cfg: cfg, store: store, log: log, proxies: proxies, now: time.Now,
 		limiter: newLimiter(cfg.RatePerMinute, cfg.Burst, maxLimiterEntries),
+		guesses: newLimiter(guessPerMinute, guessBurst, maxLimiterEntries),
 		work:    newWork(cfg.ProofOfWork, store, log),
 		uploads: make(chan struct{}, cfg.Limits.maxUploads()), uploading: map[string]int{},
 	}
+	rc.guesses.now = func() time.Time { return rc.now() }
+	return rc
 }
 
 func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -85,7 +110,7 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// A body must arrive in time on every path, read or not: the server
 	// drains up to 256 KiB of an unread one before it answers. An upload
 	// extends this window by window as its bytes come (pacedReader).
-	upload := r.URL.Path == "/reports" && r.Method == http.MethodPost
+	upload := r.Method == http.MethodPost && (r.URL.Path == "/reports" || r.URL.Path == "/thread" || strings.HasPrefix(r.URL.Path, "/threads/"))
 	if !upload || rc.cfg.Limits.minRate() > 0 {
 		ctl.SetReadDeadline(time.Now().Add(rc.cfg.Limits.UploadWindow.or(defaultUploadWindow)))
 	}
@@ -101,6 +126,10 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/reports":
 		w.Header().Set("Allow", "POST, OPTIONS")
 		fail(w, http.StatusMethodNotAllowed, "POST a sealed report here")
+	case r.URL.Path == "/thread":
+		rc.serveThread(w, r)
+	case r.URL.Path == "/threads" || strings.HasPrefix(r.URL.Path, "/threads/"):
+		rc.serveOperator(w, r)
 	default:
 		fail(w, http.StatusNotFound, "not found")
 	}
@@ -144,7 +173,7 @@ func (rc *Receiver) preflight(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Access-Control-Allow-Methods", "POST")
-	w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Idempotency-Key, "+pow.Header)
+	w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Idempotency-Key, "+pow.Header+", "+thread.HeaderThread)
 	w.Header().Set("Access-Control-Max-Age", "600")
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -162,6 +191,11 @@ func (rc *Receiver) post(w http.ResponseWriter, r *http.Request) {
 	key := r.Header.Get("Idempotency-Key")
 	if len(key) > 200 || strings.ContainsFunc(key, func(c rune) bool { return c < 0x21 || c > 0x7e }) {
 		fail(w, http.StatusBadRequest, "Idempotency-Key must be at most 200 visible ASCII characters")
+		return
+	}
+	tokenHash, ok := threadHeader(r.Header)
+	if !ok {
+		fail(w, http.StatusBadRequest, thread.HeaderThread+" must be the thread token's SHA-256 in 64 lower-case hex digits, once")
 		return
 	}
 	work, ok := rc.work.begin(w, r, key)
@@ -205,7 +239,14 @@ func (rc *Receiver) post(w http.ResponseWriter, r *http.Request) {
 		rc.refuse(w, r, err)
 		return
 	}
-	st, isNew, err := rc.store.Commit(tmp, key, armored, rc.cfg.Relay != nil)
+	// The receipt's time, and the thread's received_at, are this clock's.
+	at := rc.now()
+	if err := os.Chtimes(tmp.Name(), at, at); err != nil {
+		removeTmp()
+		rc.storageFailed(w, err)
+		return
+	}
+	st, isNew, err := rc.store.Commit(tmp, key, armored, rc.cfg.Relay != nil, tokenHash)
 	if errors.Is(err, ErrConflict) {
 		fail(w, http.StatusConflict, err.Error())
 		return
@@ -217,7 +258,7 @@ func (rc *Receiver) post(w http.ResponseWriter, r *http.Request) {
 	code := http.StatusOK
 	if isNew {
 		code = http.StatusCreated
-		rc.log.Info("stored a report", "id", st.ID, "bytes", st.Size, "sha256", st.SHA256)
+		rc.log.Info("stored a report", "id", st.ID, "bytes", st.Size, "sha256", st.SHA256, "thread", tokenHash != "")
 		if rc.Stored != nil {
 			rc.Stored(st)
 		}
@@ -249,43 +290,82 @@ func (rc *Receiver) admit(client string) (release func(), ok bool) {
 	}, true
 }
 
-// refuse answers a body that could not be taken, saying why without
-// echoing it or naming anything on the server.
+// threadHeader returns the Sealpost-Thread header's token hash, "" when
+// there is none, or false when it is malformed or repeated.
+func threadHeader(h http.Header) (string, bool) {
+	values, present := h[http.CanonicalHeaderKey(thread.HeaderThread)]
+	switch {
+	case !present:
+		return "", true
+	case len(values) != 1 || !thread.ValidTokenHash(values[0]):
+		return "", false
+	}
+	return values[0], true
+}
+
+// wording is how an endpoint words its refusals: plain text about a
+// report on /reports, JSON (thread.Refusal) about a message on the thread
+// endpoints.
+type wording struct {
+	fail func(w http.ResponseWriter, code int, msg string)
+	noun string
+	max  int64
+}
+
+func (rc *Receiver) reportWording() wording { return wording{fail, "report", rc.cfg.maxBytes()} }
+
+func (rc *Receiver) threadWording() wording {
+	return wording{failJSON, "message", rc.cfg.Threads.maxMessageBytes()}
+}
+
+// refuse answers a report that could not be taken.
 func (rc *Receiver) refuse(w http.ResponseWriter, r *http.Request, err error) {
+	rc.refuseAs(w, r, err, rc.reportWording())
+}
+
+// refuseAs answers a body that could not be taken, saying why without
+// echoing it or naming anything on the server.
+func (rc *Receiver) refuseAs(w http.ResponseWriter, r *http.Request, err error, wd wording) {
 	var tooBig *http.MaxBytesError
 	var storage *storageError
 	var refused *refusal
 	var ne net.Error
 	switch {
 	case errors.As(err, &storage):
-		rc.storageFailed(w, storage.err)
+		rc.storageFailedAs(w, storage.err, wd)
 	case errors.As(err, &tooBig):
-		fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("a report may be at most %d bytes", rc.cfg.maxBytes()))
+		wd.fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("a %s may be at most %d bytes", wd.noun, wd.max))
 	case errors.Is(err, ErrNotOpenPGP):
 		rc.log.Info("refused a body", "remote", r.RemoteAddr, "reason", err.Error())
-		fail(w, http.StatusUnsupportedMediaType, err.Error()+"; only sealed reports are accepted")
+		wd.fail(w, http.StatusUnsupportedMediaType, err.Error()+"; only sealed "+wd.noun+"s are accepted")
 	case errors.As(err, &refused):
-		fail(w, refused.status, refused.msg)
+		wd.fail(w, refused.status, refused.msg)
 	case errors.Is(err, errTooSlow) || errors.As(err, &ne) && ne.Timeout():
 		w.Header().Set("Connection", "close")
-		fail(w, http.StatusRequestTimeout, "the upload was too slow; try again")
+		wd.fail(w, http.StatusRequestTimeout, "the upload was too slow; try again")
 	default:
 		w.Header().Set("Connection", "close")
-		fail(w, http.StatusBadRequest, "the upload broke off; try again")
+		wd.fail(w, http.StatusBadRequest, "the upload broke off; try again")
 	}
 }
 
-// storageFailed answers 503 with Retry-After: a full disk or another
-// storage failure is temporary for the client, whose report stays with it.
+// storageFailed answers a report that could not be stored.
 func (rc *Receiver) storageFailed(w http.ResponseWriter, err error) {
-	rc.log.Error("storing a report failed", "err", err)
+	rc.storageFailedAs(w, err, rc.reportWording())
+}
+
+// storageFailedAs answers 503 with Retry-After: a full disk or another
+// storage failure is temporary for the client, whose report or message
+// stays with it.
+func (rc *Receiver) storageFailedAs(w http.ResponseWriter, err error, wd wording) {
+	rc.log.Error("storing a "+wd.noun+" failed", "err", err)
 	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
 		w.Header().Set("Retry-After", "300")
-		fail(w, http.StatusServiceUnavailable, "the intake is out of storage; your report was not stored: try again later")
+		wd.fail(w, http.StatusServiceUnavailable, "the intake is out of storage; your "+wd.noun+" was not stored: try again later")
 		return
 	}
 	w.Header().Set("Retry-After", "60")
-	fail(w, http.StatusServiceUnavailable, "the report could not be stored now; try again later")
+	wd.fail(w, http.StatusServiceUnavailable, "the "+wd.noun+" could not be stored now; try again later")
 }
 
 // storageError marks a failure to write the store, as opposed to one
@@ -416,6 +496,11 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(code)
 	w.Write(data)
+}
+
+// failJSON answers an error on the thread endpoints, as thread.Refusal.
+func failJSON(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, thread.Refusal{Error: msg})
 }
 
 func fail(w http.ResponseWriter, code int, msg string) {

@@ -25,6 +25,7 @@ import (
 //	DIR/outbox/    <id>: reports the mail relay still has to send
 //	DIR/sent/      <id>: reports the relay has handed to the mail server
 //	DIR/failed/    <id>: reports the mail server refused for good, with the reason (JSON)
+//	DIR/threads/   <id>/: the conversation a report opened, when it came with a reply code (threadstore.go)
 //
 // A report is written to tmp/, fsynced, linked into reports/ (which fails
 // if the name exists), queued in outbox/ when there is a relay, and each
@@ -39,6 +40,9 @@ type Store struct {
 	// locks serialises commits per report id (striped: two ids may share
 	// a lock, which only costs a wait).
 	locks [64]sync.Mutex
+	// indexMu serialises changes to threads/by-token, whose records
+	// belong to no one report.
+	indexMu sync.Mutex
 }
 
 // Stored is one report on disk.
@@ -61,7 +65,7 @@ type Failure struct {
 // ErrConflict reports an idempotency key reused for a different report.
 var ErrConflict = errors.New("this idempotency key was used for a different report")
 
-var storeDirs = []string{"tmp", "reports", "outbox", "sent", "failed"}
+var storeDirs = []string{"tmp", "reports", "outbox", "sent", "failed", "threads", filepath.Join("threads", "by-token")}
 
 // OpenStore opens (creating) the store in dir.
 func OpenStore(dir string) (*Store, error) {
@@ -86,7 +90,9 @@ func ReadStore(dir string) (*Store, error) {
 func (s *Store) Dir() string { return s.dir }
 
 // Clean removes bodies left in tmp/ by a crash (they were never
-// acknowledged) and half-written queue records. Call it only from the process that serves the store.
+// acknowledged), half-written queue records, and what a crash left of
+// threads being made (cleanThreads). Call it only from the process that
+// serves the store.
 func (s *Store) Clean() {
 	stale, _ := filepath.Glob(filepath.Join(s.dir, "tmp", "body-*"))
 	for _, sub := range []string{"outbox", "sent", "failed"} {
@@ -97,6 +103,7 @@ func (s *Store) Clean() {
 	for _, f := range stale {
 		os.Remove(f)
 	}
+	s.cleanThreads()
 }
 
 // Temp creates a file for a body being received; the caller removes it.
@@ -130,7 +137,12 @@ func (s *Store) lock(id string) func() {
 // report (when the body is the same, queueing it if it was stored but never
 // queued) or ErrConflict; an armored and a binary body are never both
 // stored under one key.
-func (s *Store) Commit(tmp *os.File, key string, armored, relay bool) (*Stored, bool, error) {
+//
+// With a token hash (core/thread's TokenHash, from the Sealpost-Thread
+// header), the report's thread is made before the report is linked, with
+// the temp file's modification time as its received_at; a retry must name
+// the same thread (or none, as the first post did), else ErrConflict.
+func (s *Store) Commit(tmp *os.File, key string, armored, relay bool, tokenHash string) (*Stored, bool, error) {
 	defer os.Remove(tmp.Name())
 	if err := tmp.Sync(); err != nil {
 		return nil, false, err
@@ -160,6 +172,9 @@ func (s *Store) Commit(tmp *os.File, key string, armored, relay bool) (*Stored, 
 		if old.SHA256 != digest {
 			return nil, false, ErrConflict
 		}
+		if err := s.sameThread(id, tokenHash); err != nil {
+			return nil, false, err
+		}
 		if relay {
 			if err := s.ensureQueued(id); err != nil {
 				return nil, false, err
@@ -174,7 +189,19 @@ func (s *Store) Commit(tmp *os.File, key string, armored, relay bool) (*Stored, 
 		ext = ".asc"
 	}
 	final := filepath.Join(s.dir, "reports", id+ext)
+	if tokenHash != "" {
+		fi, err := os.Stat(tmp.Name())
+		if err != nil {
+			return nil, false, err
+		}
+		if err := s.openThread(id, tokenHash, fi.ModTime().UTC().Truncate(time.Millisecond)); err != nil {
+			return nil, false, err
+		}
+	}
 	if err := os.Link(tmp.Name(), final); err != nil {
+		if tokenHash != "" {
+			s.dropThread(id, tokenHash)
+		}
 		return nil, false, err
 	}
 	if err := syncDir(filepath.Join(s.dir, "reports")); err != nil {

@@ -56,27 +56,27 @@ func Deadlines(received time.Time, replyDays, triageDays int, items []Item, now 
 	return out
 }
 
-// NextEnquiry is when a reporter may write again unasked, as the intake
-// enforces it: interval days after the later of the receipt and the
-// reporter's last message, unless the vendor has written since (then now).
-// The zero time means now.
-func NextEnquiry(v *View, intervalDays int) time.Time {
-	if intervalDays <= 0 {
+// NextEnquiry is when a reporter may write again unasked, the rule the
+// intake enforces: a reporter may always answer the vendor (a vendor entry
+// after its own last one); otherwise it waits interval after its last
+// activity, its last entry or the report's receipt. entries are oldest
+// first; the zero time means now.
+func NextEnquiry(receivedAt time.Time, entries []Entry, interval time.Duration) time.Time {
+	if interval <= 0 {
 		return time.Time{}
 	}
-	last := v.ReceivedAt
-	for _, e := range v.Entries {
-		switch e.From {
-		case FromReporter:
-			last = e.At
-		case FromVendor:
-			if !e.At.Before(last) {
-				last = time.Time{} // the vendor wrote after: an answer is welcome
+	last := receivedAt
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := entries[i]
+		if e.From == FromVendor {
+			return time.Time{} // the vendor wrote since the reporter did
+		}
+		if e.From == FromReporter {
+			if e.At.After(last) {
+				last = e.At
 			}
+			break
 		}
 	}
-	if last.IsZero() {
-		return time.Time{}
-	}
-	return last.AddDate(0, 0, intervalDays)
+	return last.Add(interval)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 
+	"github.com/sealpost/sealpost/core/internal/strictjson"
 	"github.com/sealpost/sealpost/core/internal/testkeys"
 	"github.com/sealpost/sealpost/core/pgpkey"
 	"github.com/sealpost/sealpost/core/seal"
@@ -339,20 +341,21 @@ func TestDeadlines(t *testing.T) {
 }
 
 func TestNextEnquiry(t *testing.T) {
-	v := &View{ReceivedAt: now}
-	if got := NextEnquiry(v, 0); !got.IsZero() {
+	const days14 = 14 * 24 * time.Hour
+	var entries []Entry
+	if got := NextEnquiry(now, entries, 0); !got.IsZero() {
 		t.Errorf("no interval: %s", got)
 	}
-	if got := NextEnquiry(v, 14); !got.Equal(now.AddDate(0, 0, 14)) {
+	if got := NextEnquiry(now, entries, days14); !got.Equal(now.AddDate(0, 0, 14)) {
 		t.Errorf("right after the report: %s", got)
 	}
-	v.Entries = append(v.Entries, Entry{From: FromVendor, At: now.Add(time.Hour)})
-	if got := NextEnquiry(v, 14); !got.IsZero() {
+	entries = append(entries, Entry{From: FromVendor, At: now.Add(time.Hour)})
+	if got := NextEnquiry(now, entries, days14); !got.IsZero() {
 		t.Errorf("after the vendor wrote: %s", got)
 	}
 	answered := now.Add(2 * time.Hour)
-	v.Entries = append(v.Entries, Entry{From: FromReporter, At: answered})
-	if got := NextEnquiry(v, 14); !got.Equal(answered.AddDate(0, 0, 14)) {
+	entries = append(entries, Entry{From: FromReporter, At: answered})
+	if got := NextEnquiry(now, entries, days14); !got.Equal(answered.AddDate(0, 0, 14)) {
 		t.Errorf("after the answer: %s", got)
 	}
 }
@@ -403,4 +406,28 @@ func FuzzOpen(f *testing.F) {
 			t.Fatal("Open returned a message that fails its checks")
 		}
 	})
+}
+
+// The message shown in core/README.md is a valid one.
+func TestTheDocumentedMessageIsValid(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(data), "## The conversation")
+	if !ok {
+		t.Fatal("core/README.md has no conversation section")
+	}
+	_, rest, ok = strings.Cut(rest, "```json\n")
+	block, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("the conversation section has no json block")
+	}
+	var m Message
+	if err := strictjson.Decode([]byte(block), &m); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Check(); err != nil {
+		t.Fatal(err)
+	}
 }

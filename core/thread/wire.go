@@ -12,6 +12,7 @@ import (
 //	POST /reports        Sealpost-Thread: <TokenHash>   opens the report's thread
 //	GET  /thread         Authorization: Bearer <token>   the reporter reads it
 //	POST /thread         Authorization: Bearer <token>   the reporter adds a message
+//	GET  /threads        Authorization: Bearer <operator credential>   every thread, as [Summary]
 //	GET  /threads/{id}   Authorization: Bearer <operator credential>
 //	POST /threads/{id}   Authorization: Bearer <operator credential>
 //
@@ -48,6 +49,16 @@ type Entry struct {
 	From    string    `json:"from"`
 	At      time.Time `json:"at"`
 	Message string    `json:"message"`
+}
+
+// Summary is one thread in the operator's list (GET /threads).
+type Summary struct {
+	ReportID   string    `json:"report_id"`
+	ReceivedAt time.Time `json:"received_at"`
+	Entries    int       `json:"entries"`
+	// LastAt and LastFrom describe the newest entry; absent when none.
+	LastAt   *time.Time `json:"last_at,omitempty"`
+	LastFrom string     `json:"last_from,omitempty"`
 }
 
 // Posted is the intake's answer to a new message.

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -62,5 +64,29 @@ func TestCleanErrorKeepsTheChain(t *testing.T) {
 	err := cleanError(errors.Join(seal.ErrNotAReport, errors.New("key \"\x1b[2J\"")))
 	if !errors.Is(err, seal.ErrNotAReport) || strings.Contains(err.Error(), "\x1b") {
 		t.Errorf("%q", err)
+	}
+}
+
+// Thread messages are text anyone with a reply code or a leaked credential
+// can write: several lines, printed to a terminal. Line breaks and tabs
+// stay; nothing else that a terminal acts on does.
+func TestThreadTextIsCleaned(t *testing.T) {
+	const hostile = "line one\r\n\tindented \x1b[2J\u009b2J\u0085\u202eb\u2066c\u200bd\u00ade\U000E0041\x7f\nlast"
+	got := cleanText(hostile)
+	if want := "line one\n\tindented \uFFFD[2J\uFFFD2J\uFFFD\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFD\uFFFD\nlast"; got != want {
+		t.Errorf("cleanText:\n got %q\nwant %q", got, want)
+	}
+
+	// JSON output keeps the text exactly, with every such character escaped.
+	var b bytes.Buffer
+	if err := writeJSON(&b, map[string]string{"text": hostile}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(b.String(), "\x1b\u009b\u0085\u202e\u2066\u200b\u00ad\U000E0041\x7f\r") {
+		t.Errorf("writeJSON let a terminal control through: %q", b.String())
+	}
+	var back map[string]string
+	if err := json.Unmarshal(b.Bytes(), &back); err != nil || back["text"] != hostile {
+		t.Errorf("writeJSON's output reads back as %q (%v)", back["text"], err)
 	}
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,9 +12,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ProtonMail/go-crypto/openpgp"
+
 	"github.com/sealpost/sealpost/core/config"
 	"github.com/sealpost/sealpost/core/pgpkey"
 	"github.com/sealpost/sealpost/core/report"
+	"github.com/sealpost/sealpost/core/seal"
 )
 
 // loadKeys reads a key from a file, an https URL or, for an email address,
@@ -167,4 +172,99 @@ func (e *env) keygen(args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "wrote %s and %s (%s)\n", filepath.Join(*out, "demo-public.asc"), filepath.Join(*out, "demo-secret.asc"), pgpkey.DemoLabel)
 	return nil
+}
+
+// vendorKeys are the vendor's keys as its secret key file gives them: the
+// public halves that pgpkey accepts (a vendor's replies are sealed to
+// them too, so it can read them again), and the newest of them that can
+// sign, which signs its messages.
+type vendorKeys struct {
+	signer *openpgp.Entity
+	public []*pgpkey.Key
+	all    openpgp.EntityList // the secret keys: they decrypt, and verify the vendor's messages
+}
+
+func (e *env) vendorKeys(secret openpgp.EntityList) (*vendorKeys, error) {
+	v := &vendorKeys{all: secret}
+	var refusals []string
+	for _, ent := range secret {
+		if ent.PrivateKey == nil {
+			continue
+		}
+		var pub bytes.Buffer
+		if err := ent.Serialize(&pub); err != nil {
+			return nil, err
+		}
+		set, err := pgpkey.Parse(pub.Bytes(), pgpkey.Options{Now: e.now})
+		if err != nil {
+			refusals = append(refusals, report.Clean(err.Error()))
+			continue
+		}
+		v.public = append(v.public, set.Keys...)
+		if _, ok := ent.SigningKey(e.now()); ok && (v.signer == nil || ent.PrimaryKey.CreationTime.After(v.signer.PrimaryKey.CreationTime)) {
+			v.signer = ent
+		}
+	}
+	if v.signer == nil {
+		return nil, fmt.Errorf("no key in the secret key file can sign a reply (%s): use the vendor's current secret key", strings.Join(refusals, "; "))
+	}
+	return v, nil
+}
+
+// replyKeyOf is the report's reply key (report.json's reply_key), which
+// came from outside: judged as any key is. A report sent without a reply
+// code has none, and is answered by email.
+func (e *env) replyKeyOf(r *report.Report) (*pgpkey.Key, error) {
+	if r.ReplyKey == "" {
+		msg := "the report has no reply_key: the reporter sent it without a reply code, so it has no thread to answer in"
+		if addr := strings.TrimSpace(report.Clean(r.Reporter.Email)); addr != "" {
+			msg += "; answer by email to " + addr
+		} else {
+			msg += ", and it left no email address"
+		}
+		return nil, &exitError{code: 1, msg: msg}
+	}
+	set, err := pgpkey.Parse([]byte(r.ReplyKey), pgpkey.Options{Now: e.now})
+	if err != nil {
+		return nil, fmt.Errorf("the report's reply_key cannot be used: %w", cleanError(err))
+	}
+	return set.Keys[0], nil
+}
+
+// reportAt reads the report a thread belongs to: an opened report's
+// folder (sealpost open), its report.json, or the sealed report itself,
+// decrypted in memory with keys.
+func (e *env) reportAt(path string, keys openpgp.EntityList) (*report.Report, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if st.IsDir() {
+		path = filepath.Join(path, "report.json")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		if st.IsDir() {
+			return nil, fmt.Errorf("%s holds no report.json: give the folder sealpost open made, its report.json, or the sealed report", filepath.Dir(path))
+		}
+		return nil, err
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	head, _ := br.Peek(512)
+	if t := bytes.TrimLeft(head, " \t\r\n\ufeff"); len(t) > 0 && t[0] == '{' {
+		r, err := report.Parse(br)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, cleanError(err))
+		}
+		return r, nil
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("%s is a sealed report: reading it needs the vendor's secret key (--secret-key)", path)
+	}
+	r, err := seal.ReadReport(br, keys)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, cleanError(err))
+	}
+	return r, nil
 }

@@ -1,16 +1,22 @@
 // Command sealpost validates, renders, seals and opens Sealpost reports,
-// inspects vendor keys and checks vendor configs, for vendors, CI pipelines
-// and black-box tests. It is a thin
+// inspects vendor keys and checks vendor configs, runs the intake, and
+// carries the conversation that follows a report (reply, follow), for
+// vendors, researchers, CI pipelines and black-box tests. It is a thin
 // wrapper over the core packages.
 //
 // Usage:
 //
 //	sealpost validate [--config FILE] [--lang xx] [--format text|json] [FILE|-]
 //	sealpost key inspect [--pin FPR] [--format text|json] FILE|URL|ADDRESS
-//	sealpost seal (--key FILE|URL|ADDRESS | --config FILE) [--pin FPR] [--attach FILE]... [--armor=false] [FILE|-]
-//	sealpost open --secret-key FILE [--passphrase-file FILE] [--out DIR] [FILE|-]
+//	sealpost seal (--key FILE|URL|ADDRESS | --config FILE) [--pin FPR] [--attach FILE]... [--armor=false] [--reply-code FILE] [FILE|-]
+//	sealpost post --endpoint URL [--format raw|multipart|json] [--reply-code FILE] [--format-out text|json] [FILE|-]
+//	sealpost open --secret-key FILE [--passphrase-file FILE] [--out DIR] [--report PATH] [FILE|-]
+//	sealpost open --secret-key FILE [--passphrase-file FILE] --server URL --credential FILE --thread REPORT-ID [--report PATH]
 //	sealpost serve [--addr HOST:PORT] --store DIR [--config FILE]
-//	sealpost inbox --store DIR --secret-key FILE [--passphrase-file FILE]
+//	sealpost inbox --store DIR --secret-key FILE [--passphrase-file FILE] [--config FILE]
+//	sealpost reply --server URL --credential FILE --secret-key FILE [--passphrase-file FILE] --report PATH --status STATUS [--invite-confirm] [--message FILE|-] REPORT-ID
+//	sealpost follow --server URL (--code CODE | --code-file FILE) [--key FILE|URL|ADDRESS [--pin FPR] | --config FILE] [--format text|json] [--write FILE|-]
+//	sealpost follow --export-key (--code CODE | --code-file FILE) [--out FILE]
 //	sealpost keygen --demo --out DIR
 //	sealpost init --name ORG --endpoint URL (--security-txt FILE|URL | --key FILE|URL) [--widget-url URL] [--out FILE]
 //	sealpost render [--format text|json|mime] [--attach FILE]... [FILE|-]
@@ -18,12 +24,25 @@
 //	sealpost securitytxt parse [--format json|text] FILE|-
 //	sealpost securitytxt gen --config FILE [--expires DAYS] [--canonical URL]
 //
-// Exit status: 0 success, 1 a refusal (an invalid report or config), 2 bad
-// usage. Errors go to standard error as "sealpost: error: ...".
+// # The conversation
+//
+// A report sealed with --reply-code carries a reply key made from a new
+// reply code, which the reporter keeps (core/thread). Posted with the same
+// code (post --reply-code, or the widget), it opens a thread on the
+// intake. The vendor answers with reply (a status and a text, signed with
+// its key, sealed to the reply key) and reads the thread with open
+// --thread; the reporter reads it and answers with follow, knowing only
+// the code. The intake sees ciphertext and times.
+//
+// Exit status: 0 success, 1 a refusal (an invalid report or config, a
+// message that does not verify, an intake's refusal), 2 bad usage. Errors
+// go to standard error as "sealpost: error: ...".
 //
 // SEALPOST_NOW (an RFC 3339 time) replaces the clock, for reproducible tests.
-// SEALPOST_PASSPHRASE unlocks a protected secret key for open (or use
-// --passphrase-file; never a command-line argument, which others can see).
+// SEALPOST_PASSPHRASE unlocks a protected secret key for open, inbox and
+// reply (or use --passphrase-file; never a command-line argument, which
+// others can see). SEALPOST_OPERATOR_CREDENTIAL is the intake's operator
+// credential for reply and open --thread, when --credential is not given.
 package main
 
 import (
@@ -42,10 +61,14 @@ commands:
   validate     check a report.json against the rules (of a vendor config)
   render       write a report as text, report.json or the MIME entity that is sealed
   seal         validate a report and encrypt it, with attachments, to the vendor's key
-  open         decrypt a sealed report with the vendor's secret key and unpack it
+  post         send a sealed report to the vendor's endpoint, and get its receipt
+  open         decrypt a sealed report with the vendor's secret key and unpack it,
+               or print a thread message, or a report's whole thread (--thread)
   key inspect  load a vendor key (file, URL, email address) and say if it can be used
   serve        run the intake: take sealed reports over HTTP, store them, mail them on
-  inbox        list the reports in an intake's store, with decrypted titles and relay failures
+  inbox        list the reports in an intake's store: titles, statuses, deadlines, relay failures
+  reply        answer a report in its thread: a status and a message, for the reporter only
+  follow       read a report's thread with its reply code, and write to the vendor
   keygen       make a demo key pair (--demo)
   init         write a vendor config from flags or a security.txt, and print the embed snippet
   config       check a vendor config: sealpost config check FILE
@@ -137,6 +160,12 @@ func (e *env) dispatch(args []string) error {
 		return e.serve(rest)
 	case "inbox":
 		return e.inbox(rest)
+	case "post":
+		return e.post(rest)
+	case "reply":
+		return e.reply(rest)
+	case "follow":
+		return e.follow(rest)
 	case "init":
 		return e.initConfig(rest)
 	case "open":

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
@@ -13,14 +12,16 @@ import (
 	"github.com/sealpost/sealpost/core/pgpkey"
 	"github.com/sealpost/sealpost/core/report"
 	"github.com/sealpost/sealpost/core/seal"
+	"github.com/sealpost/sealpost/core/thread"
 )
 
 func (e *env) seal(args []string) error {
-	fs := e.flags("seal", "seal (--key FILE|URL|ADDRESS | --config FILE) [--pin FPR] [--attach FILE]... [--armor=false] [REPORT.json|-] > sealed.asc")
+	fs := e.flags("seal", "seal (--key FILE|URL|ADDRESS | --config FILE) [--pin FPR] [--attach FILE]... [--armor=false] [--reply-code FILE] [REPORT.json|-] > sealed.asc")
 	keySource := fs.String("key", "", "the vendor's public key: a `file`, an https URL or an email address (WKD)")
 	cfgFile := fs.String("config", "", "vendor `config`: its rules apply, and its key when --key is not given")
 	pin := fs.String("pin", "", "refuse any key but the one with this `fingerprint`")
 	armor := fs.Bool("armor", true, "write ASCII armor; --armor=false writes binary")
+	codeFile := fs.String("reply-code", "", "make a reply code, put its reply key in the report, and write the code to this new `file` (mode 0600): keep it, to follow the report's thread (sealpost post, sealpost follow)")
 	var attach []string
 	fs.Func("attach", "attach a `file` (repeatable)", func(s string) error {
 		attach = append(attach, s)
@@ -57,6 +58,21 @@ func (e *env) seal(args []string) error {
 	if r.Client == "" {
 		r.Client = "sealpost-cli"
 	}
+	var code thread.Code
+	if *codeFile != "" {
+		if r.ReplyKey != "" {
+			return usageError("seal: the report already has a reply_key; leave out --reply-code, or remove reply_key to make a new code")
+		}
+		if fileExists(*codeFile) {
+			return fmt.Errorf("%s already exists: nothing is overwritten and nothing was sealed; choose another file for the new reply code", *codeFile)
+		}
+		if code, err = thread.NewCode(nil); err != nil {
+			return err
+		}
+		if r.ReplyKey, err = code.ReplyPublicKey(); err != nil {
+			return err
+		}
+	}
 	var verr *report.ValidationError
 	if err := report.Validate(r, report.Options{Rules: rules, Language: lang, Now: e.now}); errors.As(err, &verr) {
 		for _, p := range verr.Problems {
@@ -84,48 +100,24 @@ func (e *env) seal(args []string) error {
 			fmt.Fprintf(e.stderr, "sealpost: warning: key %s: %s\n", k.Fingerprint, w)
 		}
 	}
+	// The code is written before the report is sealed: a sealed report
+	// whose code was lost could never be followed.
+	if !code.IsZero() {
+		if err := writeNew(*codeFile, []byte(code.String()+"\n"), 0o600); err != nil {
+			return fmt.Errorf("%w; nothing was sealed", err)
+		}
+	}
 	// Streamed to stdout: on failure the output is incomplete, and the exit
 	// status and message say so.
 	if err := seal.Report(e.stdout, r, bodies, keys.Keys, seal.Options{Armor: *armor, Now: e.now}); err != nil {
+		if !code.IsZero() {
+			os.Remove(*codeFile)
+		}
 		return fmt.Errorf("sealing failed, discard the output: %w", err)
 	}
-	return nil
-}
-
-func (e *env) open(args []string) error {
-	fs := e.flags("open", "open --secret-key FILE [--passphrase-file FILE] [--out DIR] [SEALED|-]")
-	keyFile := fs.String("secret-key", "", "the vendor's secret key `file` (armored or binary)")
-	passFile := fs.String("passphrase-file", "", "`file` holding the secret key's passphrase (or set SEALPOST_PASSPHRASE)")
-	out := fs.String("out", "", "new `folder` to unpack into (default: report-<time>)")
-	files, err := parse(fs, args, 1)
-	if err != nil {
-		return err
+	if !code.IsZero() {
+		fmt.Fprintf(e.stderr, "sealpost: the reply code is in %s: keep it secret and safe; it is the only way to read the vendor's replies (sealpost follow)\n", *codeFile)
 	}
-	if *keyFile == "" {
-		return usageError("open: --secret-key is required")
-	}
-	keys, err := e.secretKeys(*keyFile, *passFile)
-	if err != nil {
-		return cleanError(err)
-	}
-	dir := *out
-	if dir == "" {
-		dir = "report-" + e.now().UTC().Format("20060102-150405")
-	}
-	in, err := e.openInput(first(files))
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	opened, err := seal.Open(in, keys, dir)
-	if err != nil {
-		return cleanError(err)
-	}
-	title := strings.TrimSpace(report.Clean(opened.Report.Title))
-	if title == "" {
-		title = "(untitled)"
-	}
-	fmt.Fprintf(e.stdout, "opened %q into %s: report.txt, report.json, %d attachment(s)\n", title, opened.Dir, len(opened.Attachments))
 	return nil
 }
 

@@ -4,6 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -23,6 +26,7 @@ import (
 	"github.com/sealpost/sealpost/core/receiver"
 	"github.com/sealpost/sealpost/core/report"
 	"github.com/sealpost/sealpost/core/seal"
+	"github.com/sealpost/sealpost/core/thread"
 )
 
 // receiverProcess runs the real `sealpost serve` on a free loopback port.
@@ -201,4 +205,128 @@ func TestShutdownFinishesRequestsInFlight(t *testing.T) {
 	if list, _ := store.List(); len(list) != 1 {
 		t.Errorf("%d reports stored", len(list))
 	}
+}
+
+// TestEveryAcknowledgedThreadMessageSurvivesSIGKILL kills the receiver in
+// the middle of a burst of thread messages from both sides, restarts it on
+// the same store and checks that every message that got 201 is there under
+// its number, byte for byte, that the numbers run from 1 without a gap,
+// and that nothing half-made is left.
+func TestEveryAcknowledgedThreadMessageSurvivesSIGKILL(t *testing.T) {
+	bin := buildReceiver(t)
+	storeDir := t.TempDir()
+	const cred = "serve-test-operator-credential"
+	sum := sha256.Sum256([]byte(cred))
+	cfg := filepath.Join(t.TempDir(), "receiver.json")
+	os.WriteFile(cfg, []byte(`{"rate_per_minute": -1, "limits": {"max_uploads_per_address": 64}, "proof_of_work": {"difficulty": 0},
+		"threads": {"operator_credential_sha256": "`+hex.EncodeToString(sum[:])+`"}}`), 0o600)
+	p := startReceiver(t, bin, storeDir, "--config", cfg)
+
+	code, err := thread.NewCode(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := sealedReports(t, 1)[0]
+	req, _ := http.NewRequest(http.MethodPost, p.url+"/reports", bytes.NewReader(report))
+	req.Header.Set("Content-Type", "application/pgp-encrypted")
+	req.Header.Set(thread.HeaderThread, thread.TokenHash(code.Token()))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("POST /reports: %v %v", err, resp)
+	}
+	var receipt deliver.Receipt
+	json.NewDecoder(resp.Body).Decode(&receipt)
+	resp.Body.Close()
+
+	pub, _, err := pgpkey.DemoKey("Crash Test", "security@example.com", time.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := pgpkey.Parse(pub, pgpkey.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := make([][]byte, 300)
+	for i := range msgs {
+		if msgs[i], err = seal.Bytes([]byte(fmt.Sprintf("message %d %s", i, strings.Repeat("x", 4000))), set.Keys, seal.Options{Armor: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var mu sync.Mutex
+	acked := map[int][]byte{} // seq → message
+	next := make(chan int)
+	go func() {
+		for i := range msgs {
+			next <- i
+		}
+		close(next)
+	}()
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			for i := range next {
+				url, bearer := p.url+"/thread", code.Token()
+				if i%2 == 1 {
+					url, bearer = p.url+"/threads/"+receipt.ID, cred
+				}
+				req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(msgs[i]))
+				req.Header.Set("Content-Type", "application/pgp-encrypted")
+				req.Header.Set("Authorization", "Bearer "+bearer)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					continue // the receiver is gone: not acknowledged
+				}
+				var posted thread.Posted
+				err = json.NewDecoder(resp.Body).Decode(&posted)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusCreated || err != nil {
+					continue
+				}
+				mu.Lock()
+				acked[posted.Seq] = msgs[i]
+				n := len(acked)
+				mu.Unlock()
+				if n == 60 {
+					p.cmd.Process.Signal(syscall.SIGKILL)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	p.cmd.Wait()
+	if len(acked) < 60 {
+		t.Fatalf("only %d messages acknowledged before the kill", len(acked))
+	}
+
+	p2 := startReceiver(t, bin, storeDir, "--config", cfg)
+	req, _ = http.NewRequest(http.MethodGet, p2.url+"/threads/"+receipt.ID, nil)
+	req.Header.Set("Authorization", "Bearer "+cred)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("the restarted receiver: %v %v", err, resp)
+	}
+	var view thread.View
+	if err := json.NewDecoder(resp.Body).Decode(&view); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for i, e := range view.Entries {
+		if e.Seq != i+1 {
+			t.Fatalf("entry %d is number %d: the numbers have a gap", i, e.Seq)
+		}
+		if _, err := receiver.Sniff(strings.NewReader(e.Message)); err != nil {
+			t.Errorf("listed message %d is not whole: %v", e.Seq, err)
+		}
+	}
+	for seq, msg := range acked {
+		if seq > len(view.Entries) || view.Entries[seq-1].Message != string(msg) {
+			t.Errorf("acknowledged message %d is missing or changed", seq)
+		}
+	}
+	for _, pattern := range []string{"tmp/*", "threads/.new-*", "threads/by-token/.new-*"} {
+		if left, _ := filepath.Glob(filepath.Join(storeDir, pattern)); len(left) != 0 {
+			t.Errorf("%v is still there after the restart", left)
+		}
+	}
+	t.Logf("%d acknowledged before SIGKILL, %d listed after restart", len(acked), len(view.Entries))
 }
