@@ -16,7 +16,7 @@ WASM_EXEC  = $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 CORE_WASM_PKGS = $(shell $(GO) list ./core/... | grep -v -e /cmd/ -e /receiver)
 GO_FILES   = $(shell find . -name '*.go' -not -path './.git/*')
 
-.PHONY: help build test test-native test-wasm fuzz fuzz-long lint bench demo demo-cli widget deps clean
+.PHONY: help build test test-native test-wasm fuzz fuzz-long lint bench demo demo-cli widget deps clean screenshots
 
 help:
 	@echo "make demo   run the demo on the embedded defaults"
@@ -25,6 +25,7 @@ help:
 	@echo "make bench  benchmarks"
 	@echo "make lint   go vet and gofmt"
 	@echo "make fuzz-long FUZZTIME=10m  long fuzzing"
+	@echo "make screenshots  write demo/screenshots from the widget in Chromium"
 
 # bin/sealpost, and the widget's static site in dist/widget: the page, go-app's
 # loader, the stylesheet, and web/app.wasm (also gzip- and brotli-compressed
@@ -71,6 +72,11 @@ fuzz:
 
 fuzz-long:
 	$(MAKE) fuzz FUZZTIME=$(FUZZTIME)
+
+# The committed screenshots (demo/screenshots), rendered by the e2e tests'
+# real Chromium; make test renders them too, into a temporary folder.
+screenshots:
+	SCREENSHOTS=$(CURDIR)/demo/screenshots $(GO) test -count=1 -run 'TestScreenshots' ./demo/e2e
 
 # Native benchmarks, then the widget in Chromium (needs make build's dist/).
 bench: build

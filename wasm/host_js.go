@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"runtime"
 	"time"
 
@@ -72,4 +73,20 @@ func yieldToBrowser() {
 	defer f.Release()
 	app.Window().Call("setTimeout", f, 0)
 	<-done
+}
+
+// copyToClipboard writes text with navigator.clipboard (a secure context;
+// in a cross-origin frame, sealpost.js grants it clipboard-write). It waits
+// for the browser's promise: call it off the UI's path.
+func copyToClipboard(text string) error {
+	clip := app.Window().Get("navigator").Get("clipboard")
+	if !clip.Truthy() {
+		return errors.New("this page has no clipboard")
+	}
+	p, err := jsCall(clip, "writeText", text)
+	if err != nil {
+		return err
+	}
+	_, err = await(p)
+	return err
 }

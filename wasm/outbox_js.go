@@ -14,7 +14,8 @@ import (
 
 // The outbox lives in IndexedDB, in the widget origin's storage: one
 // object store of sealed reports (as Blobs) keyed by idempotency key. It
-// holds ciphertext only. A frame in an opaque origin (the widget sandboxed on
+// holds ciphertext only, and of the reply code only the thread token's
+// hash, which the intake is sent anyway. A frame in an opaque origin (the widget sandboxed on
 // its vendor's own origin) has no IndexedDB; the form then keeps its
 // outbox in memory and says so.
 const (
@@ -60,6 +61,7 @@ func (o *idbOutbox) Put(p widget.Pending) error {
 			"key": p.Key, "endpoint": p.Endpoint, "fingerprint": p.Fingerprint,
 			"created": float64(p.Created.UnixMilli()), "sealed": sealed,
 			"work": p.Work.Solution, "work_expires": float64(p.Work.Expires.UnixMilli()),
+			"thread": p.ThreadHash,
 		})
 	})
 }
@@ -90,7 +92,7 @@ func (o *idbOutbox) List(endpoint string) ([]widget.Pending, error) {
 		out = append(out, widget.Pending{
 			Key: v.Get("key").String(), Endpoint: endpoint, Fingerprint: v.Get("fingerprint").String(),
 			Created: time.UnixMilli(int64(v.Get("created").Float())), Sealed: &blobSealed{blob: sealed, size: int64(sealed.Get("size").Float())},
-			Work: workOf(v),
+			Work: workOf(v), ThreadHash: threadOf(v),
 		})
 	}
 	return out, nil
@@ -178,4 +180,13 @@ func workOf(v app.Value) deliver.Work {
 		return deliver.Work{}
 	}
 	return deliver.Work{Solution: sol.String(), Expires: time.UnixMilli(int64(exp.Float()))}
+}
+
+// threadOf reads the thread token hash kept with an outbox entry; an entry
+// written before it was kept, or for an endpoint without threads, has none.
+func threadOf(v app.Value) string {
+	if h := v.Get("thread"); h.Type() == app.TypeString {
+		return h.String()
+	}
+	return ""
 }

@@ -76,3 +76,39 @@ func memoryStorage() app.Value {
 	sync()
 	return obj
 }
+
+// webStorage is a Web Storage object (window[name]) as a widget.Storage.
+// The browser may refuse a write (QuotaExceededError, or storage turned off
+// since the page opened): that is an error, not a crash.
+type webStorage struct{ name string }
+
+func (w webStorage) store() app.Value { return app.Window().Get(w.name) }
+
+func (w webStorage) Get(key string) (string, bool) {
+	v, err := jsCall(w.store(), "getItem", key)
+	if err != nil || v.Type() != app.TypeString {
+		return "", false
+	}
+	return v.String(), true
+}
+
+func (w webStorage) Set(key, value string) error {
+	_, err := jsCall(w.store(), "setItem", key, value)
+	return err
+}
+
+func (w webStorage) Remove(key string) error {
+	_, err := jsCall(w.store(), "removeItem", key)
+	return err
+}
+
+func (w webStorage) Keys() []string {
+	s := w.store()
+	var keys []string
+	for i := range s.Get("length").Int() {
+		if k, err := jsCall(s, "key", i); err == nil && k.Type() == app.TypeString {
+			keys = append(keys, k.String())
+		}
+	}
+	return keys
+}

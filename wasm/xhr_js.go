@@ -125,15 +125,27 @@ func response(req *http.Request, xhr app.Value) *http.Response {
 		}
 	}
 	var data []byte
+	var body io.Reader = bytes.NewReader(nil)
 	if buf := xhr.Get("response"); buf.Truthy() {
 		u8 := app.Window().Get("Uint8Array").New(buf)
 		data = make([]byte, min(u8.Length(), maxResponse))
-		app.CopyBytesToGo(data, u8)
+		app.CopyBytesToGo(data, u8.Call("subarray", 0, len(data)))
+		body = bytes.NewReader(data)
+		if u8.Length() > maxResponse {
+			// Cut, and said so: a reader must not take the first part
+			// for the whole answer.
+			body = io.MultiReader(body, errReader{errors.New("the answer from " + req.URL.Host + " is over " + strconv.Itoa(maxResponse) + " bytes")})
+		}
 	}
 	status := xhr.Get("status").Int()
 	return &http.Response{
 		Status: strconv.Itoa(status) + " " + xhr.Get("statusText").String(), StatusCode: status,
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: header, Body: io.NopCloser(bytes.NewReader(data)), ContentLength: int64(len(data)), Request: req,
+		Header: header, Body: io.NopCloser(body), ContentLength: int64(len(data)), Request: req,
 	}
 }
+
+// errReader fails every read with err.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }

@@ -2,101 +2,51 @@ package widget
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
-	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
-	"github.com/sealpost/sealpost/core/config"
 	"github.com/sealpost/sealpost/core/deliver"
 	"github.com/sealpost/sealpost/core/pgpkey"
+	"github.com/sealpost/sealpost/core/thread"
 )
 
 // App is the page the widget's iframe shows: it loads the vendor's config
 // (the page URL's "config" parameter, relative to the page; config.json by
-// default) and key, then shows the [Form].
+// default) and key, then shows the [Form], or the [Follow] view when the
+// page's URL ends in #follow ([FollowFragment]).
+//
+// Both views stay in the page once loaded, the one not shown hidden: the
+// form's controls hold what was typed (the form never writes them back),
+// and a view taken out of the page would lose it.
 type App struct {
 	app.Compo
 
 	// Host is told when a report is submitted; nil means nobody.
 	Host Host
 
-	form    *Form
-	loading bool
-	err     string
+	form      *Form
+	follow    *Follow
+	following bool
+	loading   bool
+	err       string
 }
 
-// HTTP sends the widget's requests (the config, the key, the posts). The
-// browser program (wasm/) sets its XMLHttpRequest client, which reports
-// upload progress; the form cannot load without one.
+// HTTP sends the widget's requests (the config, the key, the posts, the
+// thread). The browser program (wasm/) sets its XMLHttpRequest client,
+// which reports upload progress; the form cannot load without one.
 var HTTP deliver.Doer
 
-// Vendor is what the form needs from the vendor: its config and key.
-type Vendor struct {
-	Config *config.Config
-	Key    *pgpkey.Key
-	KeyErr error
-}
-
-// LoadVendor fetches a vendor config from configURL and its key, as the
-// config says: inline armor, an https URL, or WKD. A key that cannot be used
-// is not an error: Vendor.KeyErr says why, so the form can say it too.
-func LoadVendor(ctx context.Context, client deliver.Doer, configURL string, now func() time.Time) (*Vendor, error) {
-	if client == nil {
-		return nil, errors.New("loading the form's settings: no HTTP client")
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, configURL, nil)
-	if err != nil {
-		return nil, err
-	}
-	mark("sealpost:config-fetch")
-	resp, err := client.Do(req)
-	mark("sealpost:config-fetched")
-	if err != nil {
-		return nil, fmt.Errorf("loading the form's settings: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("loading the form's settings: %s answered %s", configURL, resp.Status)
-	}
-	cfg, err := config.Load(io.LimitReader(resp.Body, config.MaxBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	mark("sealpost:config-checked")
-	v := &Vendor{Config: cfg}
-	opts := pgpkey.Options{Now: now, Pin: cfg.Key.Fingerprint}
-	var data []byte
-	switch {
-	case cfg.Key.Armored != "":
-		data = []byte(cfg.Key.Armored)
-	case cfg.Key.URL != "":
-		data, err = pgpkey.Fetch(ctx, client, cfg.Key.URL)
-	default:
-		data, err = pgpkey.LookupWKD(ctx, client, cfg.Key.WKD)
-	}
-	if err == nil {
-		var set *pgpkey.Set
-		if set, err = pgpkey.Parse(data, opts); err == nil {
-			v.Key = set.Keys[0]
-		}
-	}
-	v.KeyErr = err
-	return v, nil
-}
-
-// OnNav loads the vendor when the page opens.
+// OnNav shows the view the URL names, and loads the vendor when the page
+// opens.
 func (a *App) OnNav(ctx app.Context) {
+	page := ctx.Page().URL()
+	a.show(page.Fragment == FollowFragment)
 	if a.form != nil || a.loading || !app.IsClient {
 		return
 	}
 	a.loading = true
 	mark("sealpost:nav")
-	page := ctx.Page().URL()
 	configURL := resolveConfig(page)
 	lang := browserLanguages()
 	ctx.Async(func() {
@@ -108,53 +58,63 @@ func (a *App) OnNav(ctx app.Context) {
 				a.err = err.Error()
 				return
 			}
-			f := NewForm(v.Config, "")
-			f.Lang = v.Config.Language(lang...)
-			f.Key, f.KeyErr = v.Key, v.KeyErr
-			f.Host = a.Host
-			if v.Key != nil {
-				f.Submitter = &CoreSubmitter{Config: v.Config, Keys: []*pgpkey.Key{v.Key},
-					Client: &deliver.Client{Endpoint: v.Config.Endpoint.URL, Format: v.Config.Format(), HTTP: HTTP,
-						Challenge: deliver.ChallengeURL(v.Config.Endpoint.URL)}}
-			}
-			a.form = f
+			a.form, a.follow = a.views(v, lang)
 		})
 	})
 }
 
-// resolveConfig finds the config URL from the page URL.
-func resolveConfig(page *url.URL) string {
-	ref := page.Query().Get("config")
-	if ref == "" {
-		ref = "config.json"
-	}
-	u, err := page.Parse(ref)
-	if err != nil {
-		return ref
-	}
-	return u.String()
-}
-
-// browserLanguages are the browser's preferred languages (client only).
-func browserLanguages() []string {
-	nav := app.Window().Get("navigator")
-	var langs []string
-	if list := nav.Get("languages"); list.Truthy() {
-		for i := range list.Length() {
-			langs = append(langs, list.Index(i).String())
+// show switches to the Follow view or to the form; the view shown takes
+// the language chosen in the other. (Each view's OnNav, which follows this
+// one, renders it again.)
+func (a *App) show(following bool) {
+	if a.form != nil && following != a.following {
+		if following {
+			a.follow.Lang = a.form.Lang
+		} else {
+			a.form.setLanguage(a.follow.Lang)
 		}
 	}
-	if l := nav.Get("language"); l.Truthy() {
-		langs = append(langs, l.String())
-	}
-	return langs
+	a.following = following
 }
 
-// Render shows the form, or what keeps it from showing.
+// views are the form and the Follow view for a vendor, wired to the
+// browser's services.
+func (a *App) views(v *Vendor, langs []string) (*Form, *Follow) {
+	f := NewForm(v.Config, "")
+	f.Lang = v.Config.Language(langs...)
+	f.Key, f.KeyErr = v.Key, v.KeyErr
+	f.Host = a.Host
+	if v.Key != nil {
+		f.Submitter = &CoreSubmitter{Config: v.Config, Keys: []*pgpkey.Key{v.Key},
+			Client: &deliver.Client{Endpoint: v.Config.Endpoint.URL, Format: v.Config.Format(), HTTP: HTTP,
+				Challenge: deliver.ChallengeURL(v.Config.Endpoint.URL)}}
+	}
+	f.Clipboard, f.Codes = Clipboard, CodeStore
+	follow := &Follow{Config: v.Config, Lang: f.Lang, Key: v.Key, KeyErr: v.KeyErr, HTTP: HTTP, Codes: CodeStore}
+	if f.threads() {
+		f.Follow = a.openFollow
+	}
+	return f, follow
+}
+
+// openFollow shows the Follow view opened on code: the receipt's "Follow
+// this report". The code goes from view to view in memory, never in the
+// URL.
+func (a *App) openFollow(ctx app.Context, code thread.Code) {
+	a.follow.handOff(code)
+	to := *ctx.Page().URL()
+	to.Fragment = FollowFragment
+	ctx.NavigateTo(&to)
+}
+
+// Render shows the views, or what keeps them from showing.
 func (a *App) Render() app.UI {
 	switch {
 	case a.form != nil:
-		return a.form
+		return app.Div().Class("sp-views").Body(
+			app.Div().Class("sp-view").Attr("hidden", when(a.following)).Body(a.form),
+			app.Div().Class("sp-view").Attr("hidden", when(!a.following)).Body(a.follow),
+		)
 	case a.err != "":
 		return app.Div().Class("sealpost").Body(app.P().Class("sp-alert").Role("alert").Text(a.err))
 	}

@@ -10,6 +10,14 @@
 // and posts only ciphertext; [CoreSubmitter] is the one the browser program
 // (wasm/) uses, built on core/seal and core/deliver.
 //
+// When the vendor's endpoint is a Sealpost intake, each report gets a reply
+// code (core/thread): the report carries the public reply key, the post the
+// thread token's hash, and the receipt shows the code, with ways to copy,
+// download or (asked, on the widget's own origin) keep it. The [Follow]
+// view, at the page's #follow, opens a report's conversation with the
+// code: the vendor's messages checked against its pinned key, the policy's
+// promises, and an answer sealed to the vendor in the browser.
+//
 // Attachments come from the browser's File objects ([File], [FilesFrom]) and
 // the sealed report goes into a [SealSink] (a Blob in the browser); a post
 // that fails leaves it in the [Outbox] (IndexedDB in the browser) for a

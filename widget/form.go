@@ -14,6 +14,7 @@ import (
 	"github.com/sealpost/sealpost/core/deliver"
 	"github.com/sealpost/sealpost/core/pgpkey"
 	"github.com/sealpost/sealpost/core/report"
+	"github.com/sealpost/sealpost/core/thread"
 )
 
 // Form is the report form. Its exported fields are its inputs.
@@ -35,7 +36,17 @@ type Form struct {
 	Host Host
 	// Outbox keeps sealed reports that could not be sent; nil means the
 	// browser's (see [NewOutbox]), opened when the form is mounted.
-	Outbox     Outbox
+	Outbox Outbox
+	// Clipboard copies the reply code; nil: no Copy button (see
+	// [Clipboard]).
+	Clipboard func(text string) error
+	// Codes keeps a reply code when the reporter asks to; nil (a frame
+	// without storage of its own): the receipt does not offer it (see
+	// [CodeStore]).
+	Codes Storage
+	// Follow opens the Follow view on a report's reply code (the receipt's
+	// "Follow this report"); nil: no such button.
+	Follow     func(ctx app.Context, code thread.Code)
 	outboxOnce sync.Once
 	// warmUp runs the Submitter's WarmUp, if it has one, once a file of
 	// warmUpAbove bytes or more is attached.
@@ -51,10 +62,20 @@ type Form struct {
 	summary  *deliver.Summary
 	failure  string
 	// sealed and key are the sealed report and its idempotency key, kept
-	// after a failed post: a retry sends exactly the same message.
-	sealed Sealed
-	key    string
-	work   *deliver.Work
+	// after a failed post: a retry sends exactly the same message, with
+	// the same thread token hash.
+	sealed     Sealed
+	key        string
+	work       *deliver.Work
+	threadHash string
+	// code is the report's reply code (zero when the endpoint keeps no
+	// conversations), sealedAt when it was sealed; codeKept is set while
+	// the code is in Codes, keepFailed when keeping it failed; copied is
+	// the text key of what copying it did.
+	code                 thread.Code
+	sealedAt             time.Time
+	codeKept, keepFailed bool
+	copied               string
 	// preparing is set while the post solves the endpoint's proof of work.
 	preparing bool
 	// mailto is the link that emails the sealed report (or, when it is too
@@ -100,6 +121,10 @@ func (f *Form) OnMount(ctx app.Context) {
 		})
 	})
 }
+
+// OnNav renders the form again when the page moves between the form and
+// the Follow view: the App may have given it the language chosen there.
+func (f *Form) OnNav(ctx app.Context) {}
 
 // outbox opens the outbox on first use. It may block: call it off the UI's
 // path.
@@ -182,64 +207,6 @@ func (f *Form) report() *report.Report {
 	return r
 }
 
-// onFiles takes the files chosen in the picker.
-func (f *Form) onFiles(ctx app.Context, e app.Event) {
-	f.addFiles(ctx, ctx.JSSrc().Get("files"))
-	// Emptied, the picker can take the same file again after a removal,
-	// and says nothing that the list below does not.
-	ctx.JSSrc().Set("value", "")
-}
-
-// onDragOver lets files be dropped on the drop zone.
-func (f *Form) onDragOver(ctx app.Context, e app.Event) {
-	e.PreventDefault()
-	f.dragging = true
-}
-
-func (f *Form) onDragLeave(ctx app.Context, e app.Event) { f.dragging = false }
-
-// onDrop takes the files dropped on the drop zone.
-func (f *Form) onDrop(ctx app.Context, e app.Event) {
-	e.PreventDefault()
-	f.dragging = false
-	if dt := e.Get("dataTransfer"); dt.Truthy() {
-		f.addFiles(ctx, dt.Get("files"))
-	}
-}
-
-// warmUpAbove is the attachment size from which sealing is warmed up.
-const warmUpAbove = 4 << 20
-
-// addFiles hashes files from a FileList, off the UI's path, showing each
-// one's size and SHA-256 when done.
-func (f *Form) addFiles(ctx app.Context, list app.Value) {
-	if FilesFrom == nil || !list.Truthy() || list.Length() == 0 {
-		return
-	}
-	picked := FilesFrom(list)
-	f.hashing = true
-	ctx.Async(func() {
-		var done []chosen
-		for _, file := range picked {
-			done = append(done, describe(file))
-		}
-		var size int64
-		for _, c := range done {
-			size += c.meta.Size
-		}
-		if w, ok := f.Submitter.(interface{ WarmUp() }); ok && size >= warmUpAbove {
-			f.warmUp.Do(w.WarmUp)
-		}
-		ctx.Dispatch(func(ctx app.Context) {
-			f.files = append(f.files, done...)
-			f.hashing = false
-			if _, shown := f.problems["attachments"]; shown {
-				f.validate()
-			}
-		})
-	})
-}
-
 func (f *Form) onInput(field string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		f.set(field, ctx.JSSrc().Get("value").String())
@@ -295,10 +262,20 @@ func (f *Form) onSubmit(ctx app.Context, e app.Event) {
 		}))
 	}
 	f.sending, f.failure = true, ""
+	threads, sealedAt := f.threads(), f.sealedNow()
 	ctx.Async(func() {
-		mark("sealpost:seal-start")
-		sealed, err := f.Submitter.Seal(context.Background(), r, bodies)
-		mark("sealpost:seal-end")
+		var code thread.Code
+		var hash string
+		var err error
+		if threads {
+			code, hash, err = newReplyCode(r)
+		}
+		var sealed Sealed
+		if err == nil {
+			mark("sealpost:seal-start")
+			sealed, err = f.Submitter.Seal(context.Background(), r, bodies)
+			mark("sealpost:seal-end")
+		}
 		if err != nil {
 			ctx.Dispatch(func(ctx app.Context) { f.sending, f.failure = false, err.Error() })
 			return
@@ -313,168 +290,10 @@ func (f *Form) onSubmit(ctx app.Context, e app.Event) {
 			}
 		}
 		work := &deliver.Work{}
-		ctx.Dispatch(func(ctx app.Context) { f.sealed, f.key, f.work, f.kept, f.mailto = sealed, key, work, false, mailto })
-		f.post(ctx, sealed, key, work, false)
-	})
-}
-
-// onRetry posts the kept sealed report again, under the same key.
-func (f *Form) onRetry(ctx app.Context, e app.Event) {
-	if f.sending || f.sealed == nil {
-		return
-	}
-	// The failure block (and this button) stays while retrying: go-app
-	// drops what is dispatched from the context of an element that left the
-	// page.
-	f.sending, f.uploaded, f.upload = true, 0, 0
-	sealed, key, work, kept := f.sealed, f.key, f.work, f.kept
-	ctx.Async(func() { f.post(ctx, sealed, key, work, kept) })
-}
-
-// post delivers a sealed report. On failure the sealed report stays, with
-// a retry, a download and an email link (and nothing typed is lost), and
-// goes into the outbox, which offers it again on the next visit; once it is
-// delivered it leaves the outbox.
-func (f *Form) post(ctx app.Context, sealed Sealed, key string, work *deliver.Work, kept bool) {
-	summary, err := f.Submitter.Post(f.uploadContext(ctx), sealed, key, work)
-	ctx.Dispatch(func(app.Context) { f.preparing = false })
-	if err != nil {
-		durable, putErr := false, error(nil)
-		if !kept {
-			ob := f.outbox()
-			putErr = ob.Put(Pending{Key: key, Endpoint: f.Config.Endpoint.URL, Fingerprint: f.Key.Fingerprint, Created: f.now(), Sealed: sealed, Work: *work})
-			durable = putErr == nil && ob.Durable()
-		}
 		ctx.Dispatch(func(ctx app.Context) {
-			f.sending, f.failure = false, err.Error()
-			if !kept && putErr == nil {
-				f.kept, f.keptDurable = true, durable
-			}
+			f.sealed, f.key, f.work, f.kept, f.mailto = sealed, key, work, false, mailto
+			f.code, f.threadHash, f.sealedAt, f.codeKept, f.keepFailed, f.copied = code, hash, sealedAt, false, false, ""
 		})
-		return
-	}
-	if kept {
-		f.outbox().Delete(key)
-	}
-	ctx.Dispatch(func(ctx app.Context) {
-		f.sending = false
-		f.summary, f.sealed, f.failure = summary, nil, ""
-		if f.Host != nil {
-			f.Host.Submitted(summary.ReportID, summary.SHA256)
-		}
+		f.post(ctx, sealed, key, work, hash, false)
 	})
-}
-
-// uploadContext is the context a post runs under: it shows the upload's
-// progress in the form.
-func (f *Form) uploadContext(ctx app.Context) context.Context {
-	up := WithUploadProgress(context.Background(), func(sent, total int64) {
-		ctx.Dispatch(func(app.Context) { f.uploaded, f.upload, f.preparing = sent, total, false })
-	})
-	return WithPreparing(up, func() { ctx.Dispatch(func(app.Context) { f.preparing = true }) })
-}
-
-// onResend sends a report an earlier visit left in the outbox, under its
-// first idempotency key. Its receipt shows in the outbox, so a report being
-// written in the form meanwhile stays as it is.
-func (f *Form) onResend(key string) app.EventHandler {
-	return func(ctx app.Context, e app.Event) {
-		i := slices.IndexFunc(f.pending, func(p Pending) bool { return p.Key == key })
-		if f.resending != "" || f.Submitter == nil || i < 0 {
-			return
-		}
-		p := f.pending[i]
-		f.resending, f.outboxFail = key, ""
-		ctx.Async(func() {
-			work := p.Work
-			summary, err := f.Submitter.Post(f.uploadContext(ctx), p.Sealed, p.Key, &work)
-			if err != nil && work != p.Work {
-				p.Work = work // solved again: keep it for the next resend
-				f.outbox().Put(p)
-			}
-			if err == nil {
-				summary.KeyFingerprint = p.Fingerprint
-				err = f.outbox().Delete(p.Key)
-			}
-			ctx.Dispatch(func(ctx app.Context) {
-				f.resending = ""
-				if summary == nil {
-					f.outboxFail = err.Error()
-					return
-				}
-				if err != nil { // sent, but still listed: a resend files it once
-					f.outboxFail = err.Error()
-				}
-				f.pending = slices.DeleteFunc(f.pending, func(q Pending) bool { return q.Key == p.Key })
-				f.resent = append(f.resent, summary)
-				if f.Host != nil {
-					f.Host.Submitted(summary.ReportID, summary.SHA256)
-				}
-			})
-		})
-	}
-}
-
-// onDiscard removes a report from the outbox (it has been sent some other
-// way, say by email).
-func (f *Form) onDiscard(key string) app.EventHandler {
-	return func(ctx app.Context, e app.Event) {
-		if f.resending == key {
-			return
-		}
-		f.pending = slices.DeleteFunc(f.pending, func(q Pending) bool { return q.Key == key })
-		ctx.Async(func() {
-			if err := f.outbox().Delete(key); err != nil {
-				ctx.Dispatch(func(app.Context) { f.outboxFail = err.Error() })
-			}
-		})
-	}
-}
-
-// withProgress wraps r in a progressReader, which still checks itself when
-// r does (see report.CheckedBody).
-func withProgress(r io.Reader, progress func(n int64)) io.Reader {
-	p := &progressReader{r: r, report: progress}
-	if c, ok := r.(report.CheckedBody); ok {
-		return checkedProgress{p, c.CheckedSHA256()}
-	}
-	return p
-}
-
-type checkedProgress struct {
-	*progressReader
-	sha256 string
-}
-
-func (c checkedProgress) CheckedSHA256() string { return c.sha256 }
-
-// progressReader reports how many bytes went through, at most once per
-// MiB (and at the end), so that a 100 MB video makes 100 updates.
-type progressReader struct {
-	r                  io.Reader
-	report             func(n int64)
-	pending, unyielded int64
-}
-
-// Yield lets the browser run (input, painting) before sealing goes on; the
-// browser program sets it. Sealing calls it every yieldEvery bytes read, so
-// the page never waits long for the sealer; it may return at once when the
-// page had a turn a moment ago.
-var Yield func()
-
-const yieldEvery = 128 << 10
-
-func (p *progressReader) Read(b []byte) (int, error) {
-	n, err := p.r.Read(b)
-	p.unyielded += int64(n)
-	if p.unyielded >= yieldEvery && Yield != nil {
-		Yield()
-		p.unyielded = 0
-	}
-	p.pending += int64(n)
-	if p.pending >= 1<<20 || err != nil && p.pending > 0 {
-		p.report(p.pending)
-		p.pending = 0
-	}
-	return n, err
 }

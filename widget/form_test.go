@@ -172,7 +172,7 @@ func TestASubmittedReportArrivesSealed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	summary, err := f.Submitter.Post(context.Background(), sealed, "key-1", nil)
+	summary, err := f.Submitter.Post(context.Background(), sealed, "key-1", nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}

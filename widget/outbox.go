@@ -21,6 +21,9 @@ type Pending struct {
 	Sealed      Sealed
 	// Work is the proof of work solved for it, sent again while it lasts.
 	Work deliver.Work
+	// ThreadHash is its thread token's hash (never the code or the
+	// token), sent again with it; empty when it has no thread.
+	ThreadHash string
 }
 
 // Outbox keeps sealed reports until they are delivered. Its methods may

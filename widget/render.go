@@ -32,6 +32,9 @@ func (f *Form) Render() app.UI {
 		app.If(cfg.Org.PolicySummary != "", func() app.UI { return app.P().Class("sp-summary").Text(cfg.Org.PolicySummary) }),
 		app.P().Class("sp-encrypted").Text(text(lang, "encrypted", org)),
 		f.renderKey(),
+		app.If(f.threads(), func() app.UI {
+			return app.P().Class("sp-follow-link").Body(app.A().ID("follow-link").Href("#" + FollowFragment).Text(text(lang, "follow_link", org)))
+		}),
 		app.Div().Class("sp-outbox-slot").Body(app.If(len(f.pending) > 0 || len(f.resent) > 0 || f.outboxFail != "", f.renderOutbox)),
 		f.renderNonSecurity(),
 		f.renderPolicy(),
@@ -246,17 +249,6 @@ func (f *Form) renderCheckbox(field, label string) app.UI {
 	)
 }
 
-func (f *Form) renderReceipt() app.UI { return f.receipt(f.summary) }
-
-func (f *Form) receipt(s *deliver.Summary) app.UI {
-	lang := f.Lang
-	return app.Section().Class("sp-receipt").DataSet("sealpost-receipt", "true").
-		DataSet("report-id", s.ReportID).DataSet("sha256", s.SHA256).Body(
-		app.H2().Text(text(lang, "received", s.Vendor)),
-		app.Pre().Text(s.Text()),
-	)
-}
-
 // when is "true" when cond holds and "" (no attribute at all) otherwise.
 // go-app renders a boolean attribute set to false as attribute="false",
 // which HTML reads as true (required="false" is required), so attributes
@@ -268,124 +260,26 @@ func when(cond bool) string {
 	return ""
 }
 
-// renderFiles is the attachment picker: the limits before choosing, then
-// each chosen file with its size and SHA-256.
-func (f *Form) renderFiles() app.UI {
-	lang, a := f.Lang, f.Config.Attachments
-	limits := strings.NewReplacer("{n}", strconv.Itoa(a.MaxCount), "{each}", report.FormatBytes(a.MaxFileBytes),
-		"{total}", report.FormatBytes(max(a.MaxTotalBytes, a.MaxFileBytes))).Replace(text(lang, "files_limits", ""))
-	problem, invalid := f.problems["attachments"]
-	describedBy := "sp-attachments-hint"
-	if invalid {
-		describedBy += " " + errorID("attachments")
-	}
-	zone := "sp-drop"
-	if f.dragging {
-		zone += " sp-over"
-	}
-	return app.Div().Class("sp-field").Body(
-		app.Label().For("sp-attachments").Text(report.FieldLabel(lang, "attachments")),
-		app.P().ID("sp-attachments-hint").Class("sp-hint").Text(limits),
-		// The drop zone holds the picker: dropping is a shortcut, the
-		// picker (and its keyboard use) is always there.
-		app.Div().Class(zone).OnDragOver(f.onDragOver).OnDragLeave(f.onDragLeave).OnDrop(f.onDrop).Body(
-			app.Input().Type("file").ID("sp-attachments").Name("attachments").Multiple(true).
-				Attr("accept", strings.Join(a.Types, ",")).Aria("invalid", when(invalid)).Aria("describedby", describedBy).
-				OnChange(f.onFiles),
-			app.Span().Class("sp-hint").Text(text(lang, "files_drop", "")),
-		),
-		app.Ul().Class("sp-files").Body(
-			app.Range(f.files).Slice(func(i int) app.UI {
-				c := f.files[i]
-				if c.err != "" {
-					return app.Li().Class("sp-error").Text(c.meta.Name + ": " + c.err)
-				}
-				return app.Li().Body(
-					app.Text(c.meta.Name+" ("+report.FormatBytes(c.meta.Size)+") "),
-					app.Code().Class("sp-sha").Text("SHA-256 "+c.meta.SHA256),
-				)
-			}),
-			app.If(f.hashing, func() app.UI { return app.Li().Class("sp-hint").Text(text(lang, "files_reading", "")) }),
-		),
-		app.If(invalid, func() app.UI { return app.P().ID(errorID("attachments")).Class("sp-error").Text(problem.Message) }),
-	)
-}
-
-// renderFailure says why sending failed and, when the report is sealed,
-// offers what the reporter can do: retry (same message, same idempotency
-// key), download the .asc, or send it by email.
-func (f *Form) renderFailure() app.UI {
-	lang, org := f.Lang, f.Config.Org.Name
-	if f.sealed == nil {
-		return app.Div().Class("sp-alert").Role("alert").Body(
-			app.Strong().Text(text(lang, "failed", org)), app.P().Text(f.failure))
-	}
-	filename := ascName(f.key)
-	var mail app.UI = app.Text("")
-	if f.mailto != "" {
-		mail = app.A().Class("sp-email").Href(f.mailto).Text(text(lang, "email", org))
-	}
-	return app.Div().Class("sp-alert sp-failed").Role("alert").Body(
-		app.Strong().Text(text(lang, "failed", org)),
-		app.P().Text(f.failure),
-		app.P().Text(text(lang, "kept", org)),
-		app.If(f.keptDurable, func() app.UI { return app.P().ID("sp-kept").Text(text(lang, "kept_outbox", org)) }),
-		app.Div().Class("sp-actions").Body(
-			app.Button().Type("button").ID("sp-retry").Class("sp-submit").Disabled(f.sending).OnClick(f.onRetry).Text(text(lang, "retry", org)),
-			app.A().ID("sp-download").Href(f.sealed.URL()).Attr("download", filename).Text(text(lang, "download", org)),
-			mail,
-		),
-	)
-}
-
-// ascName is the file name a sealed report downloads as.
-func ascName(key string) string { return "sealpost-report-" + key[:min(8, len(key))] + ".asc" }
-
-// renderOutbox lists the sealed reports an earlier visit could not send,
-// with what is known of each without decrypting it (when, how big, to which
-// key), and the receipts of those resent since.
-func (f *Form) renderOutbox() app.UI {
-	lang, org := f.Lang, f.Config.Org.Name
-	return app.Section().ID("sp-outbox").Class("sp-outbox").Aria("labelledby", "sp-outbox-heading").Body(
-		app.H2().ID("sp-outbox-heading").Text(text(lang, "outbox", org)),
-		app.If(len(f.pending) > 0, func() app.UI { return app.P().Text(text(lang, "outbox_intro", org)) }),
-		app.Ul().Class("sp-pending").Body(app.Range(f.pending).Slice(func(i int) app.UI {
-			p := f.pending[i]
-			about := strings.NewReplacer("{time}", p.Created.Local().Format("2006-01-02 15:04"),
-				"{size}", report.FormatBytes(p.Sealed.Size()), "{key}", p.Fingerprint).Replace(text(lang, "outbox_item", org))
-			return app.Li().DataSet("key", p.Key).Body(
-				app.P().Text(about),
-				app.Div().Class("sp-actions").Body(
-					app.Button().Type("button").Class("sp-submit sp-resend").Disabled(f.resending != "" || f.Submitter == nil).
-						OnClick(f.onResend(p.Key)).Text(text(lang, map[bool]string{true: "sending", false: "send_now"}[f.resending == p.Key], org)),
-					app.A().Class("sp-download").Href(p.Sealed.URL()).Attr("download", ascName(p.Key)).Text(text(lang, "download", org)),
-					app.Button().Type("button").Class("sp-discard").Disabled(f.resending == p.Key).OnClick(f.onDiscard(p.Key)).Text(text(lang, "discard", org)),
-				),
-			)
-		})),
-		app.If(f.outboxFail != "", func() app.UI {
-			return app.P().Class("sp-alert").Role("alert").Text(text(lang, "failed", org) + ": " + f.outboxFail)
-		}),
-		app.Range(f.resent).Slice(func(i int) app.UI { return f.receipt(f.resent[i]) }),
-	)
-}
-
 // languageNames name each language in itself.
 var languageNames = map[string]string{"en": "English", "nl": "Nederlands", "fr": "Français", "de": "Deutsch", "es": "Español"}
 
 // renderLanguages lets the reporter change the language, among the
 // config's; it starts at the browser's.
 func (f *Form) renderLanguages() app.UI {
-	langs := f.Config.Languages
+	return languagePicker("sp-lang", f.Config.Languages, f.Lang, f.onLanguage)
+}
+
+// languagePicker is the language menu of a view (the form, the Follow view).
+func languagePicker(id string, langs []string, current string, onChange app.EventHandler) app.UI {
 	if len(langs) < 2 {
 		return app.Div().Class("sp-langs")
 	}
 	options := make([]app.UI, len(langs))
 	for i, l := range langs {
-		options[i] = app.Option().Value(l).Attr("selected", when(l == f.Lang)).Text(languageNames[l])
+		options[i] = app.Option().Value(l).Attr("selected", when(l == current)).Text(languageNames[l])
 	}
 	return app.Div().Class("sp-langs").Body(
-		app.Select().ID("sp-lang").Aria("label", "Language / Taal / Langue / Sprache / Idioma").
-			OnChange(f.onLanguage).Body(options...),
+		app.Select().ID(id).Aria("label", "Language / Taal / Langue / Sprache / Idioma").
+			OnChange(onChange).Body(options...),
 	)
 }

@@ -3,6 +3,9 @@
 //   <script src="https://widget.example.com/sealpost.js"
 //           data-config="https://www.example.com/sealpost/config.json" async></script>
 //
+// data-view="follow" opens it on the page where a reporter follows a report
+// sent earlier with its reply code (the widget's page with #follow).
+//
 // It puts the form, in a sandboxed iframe the host page cannot read into
 // (the widget's own origin, or an opaque one), where the tag stands or into the
 // element whose id data-target names. Only bounded, plaintext-free messages
@@ -34,7 +37,7 @@
     script.parentNode.insertBefore(host, script);
   }
   var frame = document.createElement("iframe");
-  frame.src = new URL("?config=" + encodeURIComponent(configURL), base).href;
+  frame.src = new URL("?config=" + encodeURIComponent(configURL) + (script.dataset.view === "follow" ? "#follow" : ""), base).href;
   frame.title = script.dataset.title || "Security vulnerability report form";
   // Served from the page's own origin, the frame gets no allow-same-origin:
   // it runs in an opaque origin, out of the page's reach (and without
@@ -44,6 +47,9 @@
   var sandbox = "allow-scripts allow-forms allow-downloads allow-popups allow-popups-to-escape-sandbox";
   if (base.origin !== window.location.origin) sandbox += " allow-same-origin";
   frame.setAttribute("sandbox", sandbox);
+  // The receipt's Copy button writes the reply code to the clipboard, which
+  // a cross-origin frame may do only when its embedder allows it.
+  frame.setAttribute("allow", "clipboard-write");
   frame.setAttribute("referrerpolicy", "no-referrer");
   frame.style.width = "100%";
   frame.style.border = "0";

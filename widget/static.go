@@ -44,6 +44,9 @@ func StaticForm() string {
 	}
 	return app.HTMLString(app.Div().ID(StaticID).Class("sealpost").Lang("en").Body(
 		app.Form().Class("sp-form").Body(
+			// Shown instead of the rest on the Follow view's URL (#follow,
+			// see the stylesheet): no report is asked for there.
+			app.P().ID(FollowFragment).Class("sp-follow-loading").Role("status").Text("Loading the page to follow a report you sent…"),
 			app.P().Class("sp-loading").Role("status").Text("The form is loading its encryption: you can start typing."),
 			app.P().Class("sp-alert sp-load-failed").Role("alert").Text(
 				"The form could not start, so it cannot encrypt or send your report. What you typed is still here: copy it before you reload the page."),

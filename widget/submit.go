@@ -23,8 +23,10 @@ type Submitter interface {
 	// Post delivers a sealed report under an idempotency key; posting the
 	// same sealed report again with the same key files it once. work holds
 	// the report's proof of work, if the endpoint asks for one: Post sends
-	// it while it lasts and keeps a new one there.
-	Post(ctx context.Context, sealed Sealed, key string, work *deliver.Work) (*deliver.Summary, error)
+	// it while it lasts and keeps a new one there. threadHash, when set, is
+	// the report's thread token hash (thread.TokenHash), sent with every
+	// post of the report so that a Sealpost intake opens its thread.
+	Post(ctx context.Context, sealed Sealed, key string, work *deliver.Work, threadHash string) (*deliver.Summary, error)
 }
 
 // NewCBC is the AES-CBC sealing computes AES-CFB with: the browser program
@@ -77,8 +79,9 @@ func (zeros) Read(p []byte) (int, error) {
 // Post sends the sealed report with the client's retries. A proof of
 // work is solved in slices that yield to the browser ([Yield]); the first
 // slice calls the function [WithPreparing] put in ctx.
-func (s *CoreSubmitter) Post(ctx context.Context, sealed Sealed, key string, work *deliver.Work) (*deliver.Summary, error) {
+func (s *CoreSubmitter) Post(ctx context.Context, sealed Sealed, key string, work *deliver.Work, threadHash string) (*deliver.Summary, error) {
 	client := *s.Client
+	client.ThreadHash = threadHash
 	preparing := Preparing(ctx)
 	client.Pause = func() error {
 		if preparing != nil {

@@ -239,6 +239,7 @@ func TestEveryDocBlockIsExercised(t *testing.T) {
 		"core/receiver/README.md json": "TestTheReceiverDocsRun",
 		"widget/README.md html":        "TestTheServerSnippetsServeAWorkingWidget", "widget/README.md nginx": "TestTheServerSnippetsServeAWorkingWidget",
 		"widget/README.md caddy": "TestTheServerSnippetsServeAWorkingWidget",
+		"core/README.md json":    "TestTheDocumentedMessageIsValid (core/thread)",
 	}
 	describes := map[string]string{"README.md": "core/report/", "core/README.md": "Content-Type: multipart/mixed"}
 	for _, file := range strings.Fields(string(out)) {

@@ -86,11 +86,26 @@ type vendorSetup struct {
 	// pages are extra handlers on the widget's origin, by path: a vendor
 	// page sharing the widget's origin.
 	pages *sync.Map
+	// storeDir is the receiver's store folder.
+	storeDir string
 }
 
 // setUp starts a vendor's receiver and widget origin; the receiver also
 // accepts posts from origins (a widget served elsewhere).
 func setUp(t *testing.T, seed string, origins ...string) *vendorSetup {
+	return setUpWith(t, seed, intakeOptions{}, origins...)
+}
+
+// intakeOptions change the receiver setUpWith starts.
+type intakeOptions struct {
+	// config, when set, changes the receiver's config (threads, say).
+	config func(*receiver.Config)
+	// wrap, when set, wraps the receiver's handler (to record its traffic).
+	wrap func(http.Handler) http.Handler
+}
+
+// setUpWith is setUp with a receiver changed by o.
+func setUpWith(t *testing.T, seed string, o intakeOptions, origins ...string) *vendorSetup {
 	now := time.Now()
 	pub, sec, err := pgpkey.DemoKey("E2E Security Demo", "security@example.com", now.Add(-time.Hour))
 	if err != nil {
@@ -98,16 +113,21 @@ func setUp(t *testing.T, seed string, origins ...string) *vendorSetup {
 	}
 	widget := httptest.NewUnstartedServer(nil)
 	widgetOrigin := "http://" + widget.Listener.Addr().String()
-	store, err := receiver.OpenStore(t.TempDir())
+	storeDir := t.TempDir()
+	store, err := receiver.OpenStore(storeDir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The widget runs in its own origin when opened directly, and in an
 	// opaque one ("null") when sealpost.js embeds it in a sandboxed frame.
-	rc := receiver.New(receiver.Config{AllowedOrigins: append([]string{widgetOrigin, "null"}, origins...), RatePerMinute: -1,
-		ProofOfWork: receiver.DefaultProofOfWork()}, store, nil)
+	rcfg := receiver.Config{AllowedOrigins: append([]string{widgetOrigin, "null"}, origins...), RatePerMinute: -1,
+		ProofOfWork: receiver.DefaultProofOfWork()}
+	if o.config != nil {
+		o.config(&rcfg)
+	}
+	rc := receiver.New(rcfg, store, nil)
 	down := new(atomic.Bool)
-	intake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var handler http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if os.Getenv("E2E_DEBUG") != "" {
 			fmt.Fprintf(os.Stderr, "receiver: %s %s origin=%q down=%v\n", r.Method, r.URL.Path, r.Header.Get("Origin"), down.Load())
 		}
@@ -120,7 +140,11 @@ func setUp(t *testing.T, seed string, origins ...string) *vendorSetup {
 		if os.Getenv("E2E_DEBUG") != "" {
 			fmt.Fprintf(os.Stderr, "receiver: done %s %s\n", r.Method, r.URL.Path)
 		}
-	}))
+	})
+	if o.wrap != nil {
+		handler = o.wrap(handler)
+	}
+	intake := httptest.NewServer(handler)
 	t.Cleanup(intake.Close)
 
 	cfg, err := config.LoadFile("../../core/config/examples/" + seed + ".json")
@@ -161,7 +185,7 @@ func setUp(t *testing.T, seed string, origins ...string) *vendorSetup {
 	widget.Start()
 	t.Cleanup(widget.Close)
 	return &vendorSetup{widgetURL: widgetOrigin + "/?config=config.json", store: store, secret: sec, down: down,
-		config: override, receiverURL: intake.URL, public: pub, pages: pages}
+		config: override, receiverURL: intake.URL, public: pub, pages: pages, storeDir: storeDir}
 }
 
 // otherSite names a loopback URL as localhost: another site than the

@@ -7,14 +7,18 @@
 //	go run ./demo/site -port 8080 -widget dist/widget -state demo/.state -sealpost bin/sealpost
 //
 // Ports: the site on PORT, the widget on PORT+1, the intake on PORT+2,
-// Mailpit's web view on 8025. A demo key pair is made on the first run
-// (labelled as demo) in STATE/keys. Ctrl-C stops everything.
+// Mailpit's web view on 8025. A demo key pair and the intake's operator
+// credential (for sealpost reply) are made on the first run in STATE/keys,
+// the key labelled as demo. Ctrl-C stops everything.
 package main
 
 import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -61,7 +65,13 @@ func run(port int, widgetDir, state, examples, mailpit string) error {
 	if _, err := os.Stat(filepath.Join(widgetDir, "web", "app.wasm")); err != nil {
 		return fmt.Errorf("no widget in %s: run make build first", widgetDir)
 	}
-	pub, err := demoKey(filepath.Join(state, "keys"))
+	keys := filepath.Join(state, "keys")
+	pub, err := demoKey(keys)
+	if err != nil {
+		return err
+	}
+	credentialFile := filepath.Join(keys, "operator-credential")
+	credential, err := operatorCredential(credentialFile)
 	if err != nil {
 		return err
 	}
@@ -82,11 +92,17 @@ func run(port int, widgetDir, state, examples, mailpit string) error {
 		return fmt.Errorf("the demo key in public_key.zip: %w", err)
 	}
 	configs := map[string][]byte{}
+	// One intake serves both seed pages, so its wait between a reporter's
+	// unasked messages is the longest either policy sets (Cocomm's
+	// status_enquiry_min_days, 14; Comoo sets none): neither vendor is
+	// written to more often than its policy allows.
+	enquiryDays := 0
 	for _, seed := range seeds {
 		cfg, err := config.LoadFile(filepath.Join(examples, seed+".json"))
 		if err != nil {
 			return err
 		}
+		enquiryDays = max(enquiryDays, cfg.Promises.StatusEnquiryMinDays)
 		cfg.Key = config.Key{Armored: string(pub), Fingerprint: set.Keys[0].Fingerprint}
 		cfg.Endpoint.URL = receiverURL + "/reports"
 		if configs[seed], err = json.MarshalIndent(cfg, "", "  "); err != nil {
@@ -96,7 +112,9 @@ func run(port int, widgetDir, state, examples, mailpit string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	rcfg := receiver.Config{AllowedOrigins: []string{"null", widget}, RatePerMinute: -1}
+	sum := sha256.Sum256([]byte(credential))
+	rcfg := receiver.Config{AllowedOrigins: []string{"null", widget}, RatePerMinute: -1,
+		Threads: receiver.Threads{OperatorCredentialSHA256: hex.EncodeToString(sum[:]), EnquiryIntervalDays: enquiryDays}}
 	mailbox := "no mail relay (make deps installs Mailpit)"
 	if _, err := os.Stat(mailpit); err == nil {
 		cmd := exec.CommandContext(ctx, mailpit, "--smtp", mailSMTPAddr, "--listen", mailWebAddr,
@@ -126,21 +144,9 @@ func run(port int, widgetDir, state, examples, mailpit string) error {
 		}
 		go func() { errc <- s.Serve(ln) }()
 	}
-	fmt.Printf(`Sealpost demo (demo key %s, labelled %q)
-
-  Comoo's security page:   %s/comoo
-  Cocomm's security page:  %s/cocomm
-  the widget's origin:     %s
-  the intake:              %s/reports   (sealpost serve, store: %s; proof of work on, at the default difficulty)
-  the security mailbox:    %s
-
-Decrypt what arrives:
-  bin/sealpost inbox --store %s --secret-key %s
-  bin/sealpost open --secret-key %s --out /tmp/report-1 %s/reports/<id>.asc
-Ctrl-C stops everything.
-`, set.Keys[0].Fingerprint, pgpkey.DemoLabel, site, site, widget, receiverURL, filepath.Join(state, "store"), mailbox,
-		filepath.Join(state, "store"), filepath.Join(state, "keys", "demo-secret.asc"),
-		filepath.Join(state, "keys", "demo-secret.asc"), filepath.Join(state, "store"))
+	secret, store := filepath.Join(keys, "demo-secret.asc"), filepath.Join(state, "store")
+	fmt.Print(banner(set.Keys[0].Fingerprint, site, widget, receiverURL, mailbox, store, secret, credentialFile,
+		filepath.Join(examples, "cocomm.json"), enquiryDays))
 	select {
 	case <-ctx.Done():
 	case err := <-errc:
@@ -153,6 +159,50 @@ Ctrl-C stops everything.
 	}
 	fmt.Println("stopped")
 	return nil
+}
+
+// banner is what the demo prints once everything listens: where each part
+// is, and the commands a vendor and a researcher run next.
+func banner(fingerprint, site, widget, intake, mailbox, store, secret, credential, policy string, enquiryDays int) string {
+	return fmt.Sprintf(`Sealpost demo (demo key %[1]s, labelled %[2]q)
+
+  Comoo's security page:   %[3]s/comoo
+  Cocomm's security page:  %[3]s/cocomm
+  the widget's origin:     %[4]s
+  the intake:              %[5]s/reports   (sealpost serve, store: %[7]s; proof of work on, at the default difficulty;
+                           threads on: a reporter writes unasked at most once every %[10]d days)
+  the security mailbox:    %[6]s
+
+The vendor: list what arrived (status, and Cocomm's reply and triage deadlines), decrypt it, answer through the intake
+  bin/sealpost inbox --store %[7]s --secret-key %[8]s --config %[11]s
+  bin/sealpost open --secret-key %[8]s --out /tmp/report-1 %[7]s/reports/<id>.asc
+  printf 'Which firmware version?\n' > /tmp/reply.txt
+  bin/sealpost reply --server %[5]s --credential %[9]s --secret-key %[8]s --report /tmp/report-1 --status triaged --message /tmp/reply.txt <id>
+  bin/sealpost open --secret-key %[8]s --thread <id> --report /tmp/report-1 --server %[5]s --credential %[9]s
+The researcher: follow a report with the reply code on its receipt (or the form's Follow link)
+  bin/sealpost follow --server %[5]s --code CODE
+Ctrl-C stops everything.
+`, fingerprint, pgpkey.DemoLabel, site, widget, intake, mailbox, store, secret, credential, enquiryDays, policy)
+}
+
+// operatorCredential returns the intake's operator credential, the secret
+// sealpost reply shows the intake, making it on the first run: 128 random
+// bits in a file only its owner reads. The intake's config holds only its
+// SHA-256.
+func operatorCredential(file string) (string, error) {
+	if b, err := os.ReadFile(file); err == nil {
+		if c := strings.TrimSpace(string(b)); c != "" {
+			return c, nil
+		}
+		return "", fmt.Errorf("%s is empty: delete it, and the demo makes a new operator credential", file)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", err
+	}
+	c := rand.Text()
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+		return "", err
+	}
+	return c, os.WriteFile(file, []byte(c), 0o600)
 }
 
 // startIntake writes the intake's config to STATE/receiver.json and runs

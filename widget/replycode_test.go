@@ -1,0 +1,310 @@
+package widget
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/sealpost/sealpost/core/config"
+	"github.com/sealpost/sealpost/core/deliver"
+	"github.com/sealpost/sealpost/core/pgpkey"
+	"github.com/sealpost/sealpost/core/seal"
+	"github.com/sealpost/sealpost/core/thread"
+)
+
+// intake answers a report post as a Sealpost intake does, or with fail
+// when it is set.
+func intake(fail *int) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if *fail != 0 {
+			w.WriteHeader(*fail)
+			fmt.Fprint(w, `{"error":"refused"}`)
+			return
+		}
+		var body bytes.Buffer
+		body.ReadFrom(r.Body)
+		sum := sha256.Sum256(body.Bytes())
+		w.WriteHeader(http.StatusCreated)
+		json.NewEncoder(w).Encode(deliver.Receipt{ID: "20261123-abcdef12", SHA256: hex.EncodeToString(sum[:]), ReceivedAt: now})
+	}
+}
+
+// sendingForm is the Comoo form (its endpoint is a Sealpost intake's
+// /reports) with a report typed in, posting through the core to net.
+func sendingForm(t *testing.T, net *fakeHTTP, v vendorKeys) *Form {
+	t.Helper()
+	cfg, err := config.LoadFile("../core/config/examples/comoo.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := NewForm(cfg, "en")
+	f.Now, f.Key = clock, v.key
+	f.Submitter = &CoreSubmitter{Config: f.Config, Keys: []*pgpkey.Key{v.key}, Now: clock,
+		Client: &deliver.Client{Endpoint: f.Config.Endpoint.URL, HTTP: net, Attempts: 1}}
+	f.Outbox = &MemoryOutbox{}
+	for field, value := range map[string]string{"targets": "https://www.comoo.be/login", "description": "marker-description", "policy_accepted": "true"} {
+		f.set(field, value)
+	}
+	return f
+}
+
+// noSecretsLeave checks that no request carries the code or the token, in
+// any spelling, except the token in the Authorization header of a request
+// to the thread endpoint.
+func noSecretsLeave(t *testing.T, reqs []request, code thread.Code, threadURL string) {
+	t.Helper()
+	secrets := []string{code.String(), strings.ReplaceAll(code.String(), "-", ""), strings.ToLower(code.String()), code.Token()}
+	for _, r := range reqs {
+		for _, s := range secrets {
+			if strings.Contains(r.url, s) || bytes.Contains(r.body, []byte(s)) {
+				t.Errorf("%s %s carries a secret in its URL or body", r.method, r.url)
+			}
+			for name, values := range r.header {
+				for _, v := range values {
+					if !strings.Contains(v, s) {
+						continue
+					}
+					if name != "Authorization" || r.url != threadURL || v != "Bearer "+code.Token() {
+						t.Errorf("%s %s carries a secret in its %s header", r.method, r.url, name)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestTheReceiptShowsTheReplyCodeTheReportCarries(t *testing.T) {
+	v := newVendorKeys(t, "Comoo Security Demo")
+	fail := 0
+	net := &fakeHTTP{handler: intake(&fail)}
+	f := sendingForm(t, net, v)
+	var copied string
+	f.Clipboard = func(s string) error { copied = s; return nil }
+	f.Codes = &MemoryStorage{}
+	var followed thread.Code
+	f.Follow = func(ctx app.Context, c thread.Code) { followed = c }
+	e, ctx := mount(t, f)
+
+	f.onSubmit(ctx, event())
+	e.ConsumeAll()
+	if f.summary == nil {
+		t.Fatalf("not sent: %s", f.failure)
+	}
+	page := html(f)
+	code, err := thread.ParseCode(between(page, "reply-code"))
+	if err != nil {
+		t.Fatalf("the receipt's code %q does not parse: %v", between(page, "reply-code"), err)
+	}
+
+	// The sealed report carries the code's reply key, and the post its
+	// thread token's hash.
+	reqs := net.requests()
+	if len(reqs) != 1 {
+		t.Fatalf("%d requests, want the one post", len(reqs))
+	}
+	r, err := seal.ReadReport(bytes.NewReader(reqs[0].body), v.secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	carried, err := pgpkey.Parse([]byte(r.ReplyKey), pgpkey.Options{Now: clock})
+	if err != nil {
+		t.Fatalf("reply_key %q: %v", r.ReplyKey, err)
+	}
+	reply, _ := code.ReplyKey()
+	if want := fmt.Sprintf("%X", reply.PrimaryKey.Fingerprint); carried.Keys[0].Fingerprint != want {
+		t.Errorf("the report carries reply key %s, the code gives %s", carried.Keys[0].Fingerprint, want)
+	}
+	if got, want := reqs[0].header.Get(thread.HeaderThread), thread.TokenHash(code.Token()); got != want {
+		t.Errorf("Sealpost-Thread %q, want %q", got, want)
+	}
+	noSecretsLeave(t, reqs, code, thread.URL(f.Config.Endpoint.URL))
+
+	// What the receipt says and offers.
+	for _, want := range []string{
+		`id="reply-code-copy"`, `id="reply-code-keep"`, `id="follow-open"`,
+		`download="sealpost-reply-code-20261123.txt"`,
+		"It is the only way to read Comoo&#39;s replies", "Anyone who has it can read them",
+		"If it is lost, no one, not even Comoo, can recover it.",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the receipt lacks %q", want)
+		}
+	}
+	href := attrOf(page, "reply-code-download", "href")
+	file, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(href, "data:text/plain;charset=utf-8;base64,"))
+	if err != nil || !strings.HasPrefix(string(file), code.String()+"\r\n") || !strings.Contains(string(file), "20261123-abcdef12") {
+		t.Errorf("the downloaded file holds %q (%v)", file, err)
+	}
+
+	f.onCopyCode(ctx, event())
+	e.ConsumeAll()
+	if copied != code.String() || !strings.Contains(html(f), "The code is on the clipboard.") {
+		t.Errorf("copied %q", copied)
+	}
+	f.onFollowReport(ctx, event())
+	if followed != code {
+		t.Error("Follow this report does not hand the code over")
+	}
+}
+
+// tagOf is the start tag of the element with the given id.
+func tagOf(page, id string) string {
+	i := strings.Index(page, `id="`+id+`"`)
+	if i < 0 {
+		return ""
+	}
+	start := strings.LastIndex(page[:i], "<")
+	return page[start : start+strings.Index(page[start:], ">")+1]
+}
+
+// attrOf is the value of attribute name of the element with the given id.
+func attrOf(page, id, name string) string {
+	_, v, ok := strings.Cut(tagOf(page, id), " "+name+`="`)
+	if !ok {
+		return ""
+	}
+	v, _, _ = strings.Cut(v, `"`)
+	return v
+}
+
+func TestTheCodeIsKeptOnlyWhenAsked(t *testing.T) {
+	v := newVendorKeys(t, "Comoo Security Demo")
+	fail := 0
+	f := sendingForm(t, &fakeHTTP{handler: intake(&fail)}, v)
+	store := &MemoryStorage{}
+	f.Codes = store
+	e, ctx := mount(t, f)
+	f.onSubmit(ctx, event())
+	e.ConsumeAll()
+	if len(store.Keys()) != 0 {
+		t.Fatalf("kept without being asked: %v", store.Keys())
+	}
+	f.keepCode(true)
+	kept := keptCodes(store, f.Config.Endpoint.URL)
+	if len(kept) != 1 || kept[0].Code != f.code.String() || kept[0].ReportID != "20261123-abcdef12" || !kept[0].Sealed.Equal(now) {
+		t.Fatalf("kept %+v", kept)
+	}
+	if tag := tagOf(html(f), "reply-code-keep"); !strings.Contains(tag, " checked") || strings.Contains(tag, `checked="false"`) {
+		t.Errorf("the box is not ticked: %s", tag)
+	}
+	f.keepCode(false)
+	if len(store.Keys()) != 0 {
+		t.Errorf("still kept after untick: %v", store.Keys())
+	}
+
+	// A frame without storage of its own does not offer it.
+	f.Codes = nil
+	if strings.Contains(html(f), "reply-code-keep") {
+		t.Error("offers to keep the code without storage")
+	}
+}
+
+// TestAResendCarriesTheSameThreadHash: a report that could not be sent
+// keeps its code on the failure panel, and every resend, from the panel or
+// the outbox on a later visit, carries the same Sealpost-Thread.
+func TestAResendCarriesTheSameThreadHash(t *testing.T) {
+	v := newVendorKeys(t, "Comoo Security Demo")
+	fail := http.StatusBadRequest
+	net := &fakeHTTP{handler: intake(&fail)}
+	f := sendingForm(t, net, v)
+	e, ctx := mount(t, f)
+	f.onSubmit(ctx, event())
+	e.ConsumeAll()
+	if f.summary != nil || f.sealed == nil {
+		t.Fatal("the refused report was not kept")
+	}
+	page := html(f)
+	code, err := thread.ParseCode(between(page, "reply-code"))
+	if err != nil {
+		t.Fatalf("the failure panel shows no code: %v", err)
+	}
+	if strings.Contains(page, `id="follow-open"`) {
+		t.Error("a report not received yet offers to be followed")
+	}
+	file, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(attrOf(page, "reply-code-download", "href"), "data:text/plain;charset=utf-8;base64,"))
+	if !strings.HasPrefix(string(file), code.String()+"\r\n") || !strings.Contains(string(file), "encrypted for Comoo on "+formatDate("en", now)) {
+		t.Errorf("the failure panel's file holds %q", file)
+	}
+	hash := thread.TokenHash(code.Token())
+	pending, _ := f.Outbox.List(f.Config.Endpoint.URL)
+	if len(pending) != 1 || pending[0].ThreadHash != hash {
+		t.Fatalf("outbox %+v, want the thread hash kept", pending)
+	}
+
+	f.onRetry(ctx, event())
+	e.ConsumeAll()
+
+	fail = 0
+	later := sendingForm(t, net, v)
+	later.Outbox = f.Outbox
+	later.pending = pending
+	e2, ctx2 := mount(t, later)
+	later.onResend(pending[0].Key)(ctx2, event())
+	e2.ConsumeAll()
+	if len(later.resent) != 1 {
+		t.Fatalf("not resent: %s", later.outboxFail)
+	}
+	for i, r := range net.requests() {
+		if got := r.header.Get(thread.HeaderThread); got != hash {
+			t.Errorf("post %d: Sealpost-Thread %q, want %q", i+1, got, hash)
+		}
+	}
+	noSecretsLeave(t, net.requests(), code, "")
+}
+
+func TestNoCodeForAnEndpointWithoutThreads(t *testing.T) {
+	v := newVendorKeys(t, "Comoo Security Demo")
+	fail := 0
+	net := &fakeHTTP{handler: intake(&fail)}
+	f := sendingForm(t, net, v)
+	f.Config.Endpoint.URL = "https://hooks.example/sealpost"
+	f.Submitter.(*CoreSubmitter).Client.Endpoint = f.Config.Endpoint.URL
+	e, ctx := mount(t, f)
+	f.onSubmit(ctx, event())
+	e.ConsumeAll()
+	page := html(f)
+	if f.summary == nil || strings.Contains(page, "reply-code") || strings.Contains(page, "follow-link") {
+		t.Errorf("a webhook endpoint got a reply code or a follow link")
+	}
+	if h := net.requests()[0].header.Get(thread.HeaderThread); h != "" {
+		t.Errorf("Sealpost-Thread %q sent to a webhook", h)
+	}
+}
+
+// TestTheAppWiresTheViews: the form offers the Follow view, which gets the
+// vendor's pinned key and the browser's services, and the views share the
+// reporter's language.
+func TestTheAppWiresTheViews(t *testing.T) {
+	f := load(t, "comoo", "en")
+	store := &MemoryStorage{}
+	CodeStore, HTTP = store, &fakeHTTP{}
+	defer func() { CodeStore, HTTP = nil, nil }()
+	v := newVendorKeys(t, "Comoo Security Demo")
+	a := &App{}
+	form, follow := a.views(&Vendor{Config: f.Config, Key: v.key}, []string{"fr-BE"})
+	a.form, a.follow = form, follow
+	if form.Follow == nil || form.Codes != store || follow.Codes != store || follow.Key != v.key || follow.HTTP != HTTP || follow.Lang != "fr" {
+		t.Errorf("form %+v, follow %+v", form, follow)
+	}
+	if !strings.Contains(tagOf(html(form), "follow-link"), `href="#follow"`) {
+		t.Error("the form has no link to the Follow view")
+	}
+	form.setLanguage("nl")
+	a.show(true)
+	if follow.Lang != "nl" {
+		t.Errorf("the Follow view is in %q, the form in nl", follow.Lang)
+	}
+	follow.Lang = "en"
+	a.show(false)
+	if form.Lang != "en" {
+		t.Errorf("the form is in %q after the Follow view switched to en", form.Lang)
+	}
+}
