@@ -15,6 +15,7 @@ require (
 	github.com/maxence-charriere/go-app/v10 v10.1.11
 	github.com/pandatix/go-cvss v0.6.4
 	github.com/rogpeppe/go-internal v1.16.0
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	golang.org/x/time v0.16.0
 )
 

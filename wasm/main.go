@@ -17,7 +17,14 @@ import (
 func main() {
 	out := flag.String("out", "dist/widget", "`folder` to write the static site into")
 	prefix := flag.String("prefix", "", "URL path `prefix` the site is served under, e.g. /sealpost")
+	flag.StringVar(&configURL, "config-url", "", "the config `URLs` app.wasm is locked to (make build CONFIG_URL=...): checked here, baked in by the linker")
+	flag.StringVar(&configSigner, "config-signer", "", "the `fingerprint` of the key that must sign the config (make build CONFIG_SIGNER=...)")
 	flag.Parse()
+	var err error
+	if lock, err = widget.ParseLock(configURL, configSigner); err != nil {
+		fmt.Fprintf(os.Stderr, "wasm: error: %v\n", err)
+		os.Exit(2)
+	}
 	routes()
 	if err := generate(*out, *prefix); err != nil {
 		fmt.Fprintf(os.Stderr, "wasm: error: %v\n", err)

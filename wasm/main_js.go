@@ -10,6 +10,14 @@ import (
 
 func main() {
 	app.Window().Get("performance").Call("mark", "sealpost:main")
+	l, err := widget.ParseLock(configURL, configSigner)
+	if err != nil {
+		// The site generator refuses these settings at build time; a
+		// build that has them anyway shows no form rather than an
+		// unlocked one.
+		panic("sealpost: this build's lock is broken: " + err.Error())
+	}
+	lock = l
 	// Whether the frame has storage of its own is known only before the
 	// shim stands in for it: only then may the receipt keep a reply code.
 	if storageWorks("localStorage") {

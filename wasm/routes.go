@@ -18,6 +18,15 @@ import (
 // host is the embedding page; set by the browser program, nil natively.
 var host widget.Host
 
+// configURL and configSigner lock a build to its vendor's config: set by
+// the linker (make build CONFIG_URL=... CONFIG_SIGNER=... passes
+// -ldflags "-X main.configURL=URL,URL -X main.configSigner=FINGERPRINT"),
+// read with widget.ParseLock into lock.
+var (
+	configURL, configSigner string
+	lock                    widget.Lock
+)
+
 func routes() {
-	app.Route("/", func() app.Composer { return &widget.App{Host: host} })
+	app.Route("/", func() app.Composer { return &widget.App{Host: host, Lock: lock} })
 }

@@ -2,19 +2,23 @@ package widget
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"github.com/sealpost/sealpost/core/config"
 	"github.com/sealpost/sealpost/core/deliver"
 	"github.com/sealpost/sealpost/core/pgpkey"
+	"github.com/sealpost/sealpost/core/report"
 	"github.com/sealpost/sealpost/core/thread"
 )
 
 // App is the page the widget's iframe shows: it loads the vendor's config
 // (the page URL's "config" parameter, relative to the page; config.json by
-// default) and key, then shows the [Form], or the [Follow] view when the
-// page's URL ends in #follow ([FollowFragment]).
+// default; only what the build's [Lock] allows) and key, then shows the
+// [Form], or the [Follow] view when the page's URL ends in #follow
+// ([FollowFragment]).
 //
 // Both views stay in the page once loaded, the one not shown hidden: the
 // form's controls hold what was typed (the form never writes them back),
@@ -24,12 +28,19 @@ type App struct {
 
 	// Host is told when a report is submitted; nil means nobody.
 	Host Host
+	// Lock is what the build fixes about the config (see wasm/).
+	Lock Lock
 
 	form      *Form
 	follow    *Follow
 	following bool
 	loading   bool
 	err       string
+	// refused is the text key of why the build refused the config (lock,
+	// signature), said in the browser's language; err then holds the
+	// details, if any may be shown.
+	refused string
+	lang    string
 }
 
 // HTTP sends the widget's requests (the config, the key, the posts, the
@@ -47,20 +58,35 @@ func (a *App) OnNav(ctx app.Context) {
 	}
 	a.loading = true
 	mark("sealpost:nav")
-	configURL := resolveConfig(page)
 	lang := browserLanguages()
+	lock := a.Lock
 	ctx.Async(func() {
-		v, err := LoadVendor(context.Background(), HTTP, configURL, time.Now)
+		v, err := lock.Load(context.Background(), HTTP, page, time.Now)
 		mark("sealpost:vendor-loaded")
 		ctx.Dispatch(func(ctx app.Context) {
 			a.loading = false
 			if err != nil {
-				a.err = err.Error()
+				a.refuse(err, lang)
 				return
 			}
 			a.form, a.follow = a.views(v, lang)
 		})
 	})
+}
+
+// refuse shows why no form can be shown. A config the build's lock
+// refuses is never named, nor anything from it.
+func (a *App) refuse(err error, langs []string) {
+	a.err = err.Error()
+	a.lang = (&config.Config{Languages: report.Languages}).Language(langs...)
+	switch {
+	case errors.Is(err, ErrLocked):
+		a.refused, a.err = "refused_locked", ""
+	case errors.Is(err, ErrUnsigned):
+		a.refused, a.err = "refused_unsigned", ""
+	case errors.Is(err, config.ErrSignature):
+		a.refused = "refused_signature"
+	}
 }
 
 // show switches to the Follow view or to the form; the view shown takes
@@ -85,9 +111,12 @@ func (a *App) views(v *Vendor, langs []string) (*Form, *Follow) {
 	f.Key, f.KeyErr = v.Key, v.KeyErr
 	f.Host = a.Host
 	if v.Key != nil {
-		f.Submitter = &CoreSubmitter{Config: v.Config, Keys: []*pgpkey.Key{v.Key},
-			Client: &deliver.Client{Endpoint: v.Config.Endpoint.URL, Format: v.Config.Format(), HTTP: HTTP,
-				Challenge: deliver.ChallengeURL(v.Config.Endpoint.URL)}}
+		s := &CoreSubmitter{Config: v.Config, Keys: []*pgpkey.Key{v.Key}}
+		if !v.Config.EmailOnly() {
+			s.Client = &deliver.Client{Endpoint: v.Config.Endpoint.URL, Format: v.Config.Format(), HTTP: HTTP,
+				Challenge: deliver.ChallengeURL(v.Config.Endpoint.URL)}
+		}
+		f.Submitter = s
 	}
 	f.Clipboard, f.Codes = Clipboard, CodeStore
 	follow := &Follow{Config: v.Config, Lang: f.Lang, Key: v.Key, KeyErr: v.KeyErr, HTTP: HTTP, Codes: CodeStore}
@@ -115,6 +144,11 @@ func (a *App) Render() app.UI {
 			app.Div().Class("sp-view").Attr("hidden", when(a.following)).Body(a.form),
 			app.Div().Class("sp-view").Attr("hidden", when(!a.following)).Body(a.follow),
 		)
+	case a.refused != "":
+		return app.Div().Class("sealpost").Lang(a.lang).Body(app.Div().ID("sp-refused").Class("sp-alert").Role("alert").Body(
+			app.P().Text(text(a.lang, a.refused, "")),
+			app.If(a.err != "", func() app.UI { return app.P().Class("sp-detail").Text(a.err) }),
+		))
 	case a.err != "":
 		return app.Div().Class("sealpost").Body(app.P().Class("sp-alert").Role("alert").Text(a.err))
 	}

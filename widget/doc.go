@@ -18,6 +18,17 @@
 // code: the vendor's messages checked against its pinned key, the policy's
 // promises, and an answer sealed to the vendor in the browser.
 //
+// A config without an endpoint is email only: the form seals the report
+// and offers it for download, with a mailto: link to the vendor's
+// address, and keeps it in the outbox until the reporter says it is sent.
+// Any endpoint that answers 2xx takes reports; one that gives no Sealpost
+// receipt gets a receipt made in the browser, marked as such.
+//
+// A build's [Lock] fixes the config URLs it loads and, optionally, the key
+// that must sign them; [App] refuses anything else before fetching it.
+// [Policy] is the one home of the widget origin's headers (CSP with
+// connect-src and frame-ancestors).
+//
 // Attachments come from the browser's File objects ([File], [FilesFrom]) and
 // the sealed report goes into a [SealSink] (a Blob in the browser); a post
 // that fails leaves it in the [Outbox] (IndexedDB in the browser) for a

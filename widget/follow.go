@@ -72,34 +72,6 @@ type Follow struct {
 	handoff thread.Code
 }
 
-// followSession is what a code opens: the reply key, to read and to sign,
-// and the thread's client, which holds the token.
-type followSession struct {
-	code     thread.Code
-	reply    *openpgp.Entity
-	replyKey *pgpkey.Key
-	client   *threadClient
-}
-
-// newFollowSession derives the reply key and the token from code. It is
-// slow (two key pairs): call it off the UI's path.
-func newFollowSession(code thread.Code, url string, doer deliver.Doer, now func() time.Time) (*followSession, error) {
-	reply, err := code.ReplyKey()
-	if err != nil {
-		return nil, err
-	}
-	pub, err := code.ReplyPublicKey()
-	if err != nil {
-		return nil, err
-	}
-	set, err := pgpkey.Parse([]byte(pub), pgpkey.Options{Now: now})
-	if err != nil {
-		return nil, err
-	}
-	return &followSession{code: code, reply: reply, replyKey: set.Keys[0],
-		client: &threadClient{url: url, token: code.Token(), http: doer}}, nil
-}
-
 // NewFollow returns the Follow view for a vendor's config in lang.
 func NewFollow(cfg *config.Config, lang string) *Follow {
 	return &Follow{Config: cfg, Lang: cfg.Language(lang)}

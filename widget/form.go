@@ -1,9 +1,7 @@
 package widget
 
 import (
-	"context"
 	"errors"
-	"io"
 	"slices"
 	"sync"
 	"time"
@@ -79,8 +77,11 @@ type Form struct {
 	// preparing is set while the post solves the endpoint's proof of work.
 	preparing bool
 	// mailto is the link that emails the sealed report (or, when it is too
-	// long for a link, asks for the downloaded file to be attached).
-	mailto string
+	// long for a link, asks for the downloaded file to be attached);
+	// mailInline is set when the message is in the link; mailed once the
+	// reporter says the email is sent (an email-only config).
+	mailto             string
+	mailInline, mailed bool
 	// progress is how much of the attachments has been sealed, 0 to total.
 	progress, total int64
 	// uploaded is how much of the sealed report has been sent, of upload.
@@ -110,7 +111,7 @@ func (f *Form) OnMount(ctx app.Context) {
 	f.adoptStatic(f.JSValue())
 	f.ready = true
 	ctx.Update()
-	endpoint := f.Config.Endpoint.URL
+	endpoint := f.outboxEndpoint()
 	ctx.Async(func() {
 		list, err := f.outbox().List(endpoint)
 		ctx.Dispatch(func(app.Context) {
@@ -237,63 +238,4 @@ func (f *Form) onCheck(field string) app.EventHandler {
 		}
 		f.set(field, v)
 	}
-}
-
-func (f *Form) onSubmit(ctx app.Context, e app.Event) {
-	e.PreventDefault()
-	if f.sending || f.hashing || f.Submitter == nil || f.Key == nil {
-		return
-	}
-	if !f.validate() {
-		if first := f.firstProblem(); first != "" {
-			ctx.Defer(func(app.Context) {
-				app.Window().GetElementByID(controlID(first)).Call("focus")
-			})
-		}
-		return
-	}
-	r := f.report()
-	var bodies []io.Reader
-	f.progress, f.total, f.uploaded, f.upload = 0, 0, 0, 0
-	for _, c := range f.files {
-		f.total += c.meta.Size
-		bodies = append(bodies, withProgress(c.file.Open(), func(n int64) {
-			ctx.Dispatch(func(app.Context) { f.progress += n })
-		}))
-	}
-	f.sending, f.failure = true, ""
-	threads, sealedAt := f.threads(), f.sealedNow()
-	ctx.Async(func() {
-		var code thread.Code
-		var hash string
-		var err error
-		if threads {
-			code, hash, err = newReplyCode(r)
-		}
-		var sealed Sealed
-		if err == nil {
-			mark("sealpost:seal-start")
-			sealed, err = f.Submitter.Seal(context.Background(), r, bodies)
-			mark("sealpost:seal-end")
-		}
-		if err != nil {
-			ctx.Dispatch(func(ctx app.Context) { f.sending, f.failure = false, err.Error() })
-			return
-		}
-		key := deliver.NewIdempotencyKey()
-		mailto, subject := "", "Encrypted vulnerability report"
-		if to := f.Config.Org.SecurityEmail; to != "" {
-			if small := readSmall(sealed, deliver.MaxMailtoLength); small != nil {
-				mailto, _ = deliver.Mailto(to, subject, small, ascName(key))
-			} else {
-				mailto = deliver.MailtoAttached(to, subject, ascName(key))
-			}
-		}
-		work := &deliver.Work{}
-		ctx.Dispatch(func(ctx app.Context) {
-			f.sealed, f.key, f.work, f.kept, f.mailto = sealed, key, work, false, mailto
-			f.code, f.threadHash, f.sealedAt, f.codeKept, f.keepFailed, f.copied = code, hash, sealedAt, false, false, ""
-		})
-		f.post(ctx, sealed, key, work, hash, false)
-	})
 }

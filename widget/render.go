@@ -132,9 +132,13 @@ func (f *Form) renderForm() app.UI {
 	if f.Config.Credit.Offered {
 		idControls = append(idControls, f.renderCheckbox("reporter.credit", text(lang, "credit", org)))
 	}
-	submit := text(lang, "submit", org)
+	submit, sealing := "submit", "sealing"
+	if f.Config.EmailOnly() {
+		submit, sealing = "submit_email", "sealing_email"
+	}
+	submit = text(lang, submit, org)
 	if f.sending {
-		submit = text(lang, "sealing", org)
+		submit = text(lang, sealing, org)
 	}
 	if f.sending && f.preparing {
 		submit = text(lang, "preparing", org)

@@ -278,33 +278,3 @@ func TestNoCodeForAnEndpointWithoutThreads(t *testing.T) {
 		t.Errorf("Sealpost-Thread %q sent to a webhook", h)
 	}
 }
-
-// TestTheAppWiresTheViews: the form offers the Follow view, which gets the
-// vendor's pinned key and the browser's services, and the views share the
-// reporter's language.
-func TestTheAppWiresTheViews(t *testing.T) {
-	f := load(t, "comoo", "en")
-	store := &MemoryStorage{}
-	CodeStore, HTTP = store, &fakeHTTP{}
-	defer func() { CodeStore, HTTP = nil, nil }()
-	v := newVendorKeys(t, "Comoo Security Demo")
-	a := &App{}
-	form, follow := a.views(&Vendor{Config: f.Config, Key: v.key}, []string{"fr-BE"})
-	a.form, a.follow = form, follow
-	if form.Follow == nil || form.Codes != store || follow.Codes != store || follow.Key != v.key || follow.HTTP != HTTP || follow.Lang != "fr" {
-		t.Errorf("form %+v, follow %+v", form, follow)
-	}
-	if !strings.Contains(tagOf(html(form), "follow-link"), `href="#follow"`) {
-		t.Error("the form has no link to the Follow view")
-	}
-	form.setLanguage("nl")
-	a.show(true)
-	if follow.Lang != "nl" {
-		t.Errorf("the Follow view is in %q, the form in nl", follow.Lang)
-	}
-	follow.Lang = "en"
-	a.show(false)
-	if form.Lang != "en" {
-		t.Errorf("the form is in %q after the Follow view switched to en", form.Lang)
-	}
-}

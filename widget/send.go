@@ -2,12 +2,70 @@ package widget
 
 import (
 	"context"
+	"io"
 	"slices"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/sealpost/sealpost/core/deliver"
+	"github.com/sealpost/sealpost/core/thread"
 )
+
+func (f *Form) onSubmit(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	if f.sending || f.hashing || f.Submitter == nil || f.Key == nil {
+		return
+	}
+	if !f.validate() {
+		if first := f.firstProblem(); first != "" {
+			ctx.Defer(func(app.Context) {
+				app.Window().GetElementByID(controlID(first)).Call("focus")
+			})
+		}
+		return
+	}
+	r := f.report()
+	var bodies []io.Reader
+	f.progress, f.total, f.uploaded, f.upload = 0, 0, 0, 0
+	for _, c := range f.files {
+		f.total += c.meta.Size
+		bodies = append(bodies, withProgress(c.file.Open(), func(n int64) {
+			ctx.Dispatch(func(app.Context) { f.progress += n })
+		}))
+	}
+	f.sending, f.failure = true, ""
+	threads, sealedAt := f.threads(), f.sealedNow()
+	ctx.Async(func() {
+		var code thread.Code
+		var hash string
+		var err error
+		if threads {
+			code, hash, err = newReplyCode(r)
+		}
+		var sealed Sealed
+		if err == nil {
+			mark("sealpost:seal-start")
+			sealed, err = f.Submitter.Seal(context.Background(), r, bodies)
+			mark("sealpost:seal-end")
+		}
+		if err != nil {
+			ctx.Dispatch(func(ctx app.Context) { f.sending, f.failure = false, err.Error() })
+			return
+		}
+		key := deliver.NewIdempotencyKey()
+		mailto, inline := f.mailLink(sealed, key)
+		if f.Config.EmailOnly() {
+			f.keepForMail(ctx, sealed, key, mailto, inline, sealedAt)
+			return
+		}
+		work := &deliver.Work{}
+		ctx.Dispatch(func(ctx app.Context) {
+			f.sealed, f.key, f.work, f.kept, f.mailto, f.mailInline = sealed, key, work, false, mailto, inline
+			f.code, f.threadHash, f.sealedAt, f.codeKept, f.keepFailed, f.copied = code, hash, sealedAt, false, false, ""
+		})
+		f.post(ctx, sealed, key, work, hash, false)
+	})
+}
 
 // onRetry posts the kept sealed report again, under the same key.
 func (f *Form) onRetry(ctx app.Context, e app.Event) {
@@ -50,6 +108,11 @@ func (f *Form) post(ctx app.Context, sealed Sealed, key string, work *deliver.Wo
 	ctx.Dispatch(func(ctx app.Context) {
 		f.sending = false
 		f.summary, f.sealed, f.failure = summary, nil, ""
+		if summary.ByClient && !f.code.IsZero() {
+			// Not a Sealpost intake: no thread for the code to open.
+			f.keepCode(false)
+			f.code = thread.Code{}
+		}
 		if f.codeKept {
 			f.keepCode(true) // now with the report's id
 		}

@@ -5,6 +5,7 @@ import (
 	"crypto/cipher"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
 	"time"
 
@@ -38,6 +39,8 @@ var NewCBC func(key, iv []byte) (cipher.BlockMode, error)
 type CoreSubmitter struct {
 	Config *config.Config
 	Keys   []*pgpkey.Key
+	// Client posts; nil for an email-only config, whose reports are not
+	// posted.
 	Client *deliver.Client
 	Now    func() time.Time
 }
@@ -80,6 +83,9 @@ func (zeros) Read(p []byte) (int, error) {
 // work is solved in slices that yield to the browser ([Yield]); the first
 // slice calls the function [WithPreparing] put in ctx.
 func (s *CoreSubmitter) Post(ctx context.Context, sealed Sealed, key string, work *deliver.Work, threadHash string) (*deliver.Summary, error) {
+	if s.Client == nil {
+		return nil, errors.New("this form has no endpoint to post to: its reports are sent by email")
+	}
 	client := *s.Client
 	client.ThreadHash = threadHash
 	preparing := Preparing(ctx)

@@ -10,7 +10,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ProtonMail/go-crypto/openpgp"
+
 	"github.com/sealpost/sealpost/core/deliver"
+	"github.com/sealpost/sealpost/core/pgpkey"
 	"github.com/sealpost/sealpost/core/report"
 	"github.com/sealpost/sealpost/core/thread"
 )
@@ -159,4 +162,32 @@ func problem(lang, org string, err error) (msg string, refusedAt time.Time) {
 		return text(lang, "err_answer", org), time.Time{}
 	}
 	return err.Error(), time.Time{}
+}
+
+// followSession is what a code opens: the reply key, to read and to sign,
+// and the thread's client, which holds the token.
+type followSession struct {
+	code     thread.Code
+	reply    *openpgp.Entity
+	replyKey *pgpkey.Key
+	client   *threadClient
+}
+
+// newFollowSession derives the reply key and the token from code. It is
+// slow (two key pairs): call it off the UI's path.
+func newFollowSession(code thread.Code, url string, doer deliver.Doer, now func() time.Time) (*followSession, error) {
+	reply, err := code.ReplyKey()
+	if err != nil {
+		return nil, err
+	}
+	pub, err := code.ReplyPublicKey()
+	if err != nil {
+		return nil, err
+	}
+	set, err := pgpkey.Parse([]byte(pub), pgpkey.Options{Now: now})
+	if err != nil {
+		return nil, err
+	}
+	return &followSession{code: code, reply: reply, replyKey: set.Keys[0],
+		client: &threadClient{url: url, token: code.Token(), http: doer}}, nil
 }

@@ -40,6 +40,15 @@ func (c *Config) Check() error {
 		add("key", "set only one of url, armored or wkd (found %d)", n)
 	}
 
+	if e := c.Endpoint; e.URL == "" {
+		if c.Org.SecurityEmail == "" {
+			add("endpoint.url", "say where reports go: set endpoint.url (a receiver), or leave it out and set org.security_email (email only: the reporter emails the sealed report)")
+		}
+		if e.Format != "" {
+			add("endpoint.format", "there is no endpoint.url to post to: set one, or leave out endpoint for email only")
+		}
+	}
+
 	for i, f := range c.Fields.Required {
 		if !slices.Contains(c.Fields.Shown, f) {
 			add(fmt.Sprintf("fields.required[%d]", i), "%q is required but not shown; add it to fields.shown", f)

@@ -1,6 +1,8 @@
 // Package config is a vendor's Sealpost configuration: who the vendor is,
-// where its key comes from, where sealed reports go, which report fields the
-// form shows and requires, and what the vendor's policy promises.
+// where its key comes from, where sealed reports go (an endpoint, or, with
+// none, the vendor's security address: [Config.EmailOnly]), which report
+// fields the form shows and requires, and what the vendor's policy
+// promises.
 //
 // # Loading
 //
@@ -14,6 +16,12 @@
 // [Config.Rules] gives the [report.Rules] to validate reports with, and
 // [Config.Labels] the vendor's field labels in a language. [FromSecurityTxt]
 // drafts a config from a security.txt and [Config.SecurityTxt] writes one.
+//
+// # Signing
+//
+// [Sign] writes a detached OpenPGP signature of a config document (served
+// next to it as config.json.asc) and [CheckSignature] checks one: a widget
+// built with a signer's fingerprint refuses a config without it.
 package config
 
 import (
@@ -37,10 +45,12 @@ const MaxBytes = 1 << 20
 // Config is a vendor's configuration. The JSON names are the contract;
 // examples/ holds configs reproducing two real policies.
 type Config struct {
-	Schema      string      `json:"schema" validate:"eq=sealpost.config/v1"`
-	Org         Org         `json:"org"`
-	Key         Key         `json:"key"`
-	Endpoint    Endpoint    `json:"endpoint"`
+	Schema string `json:"schema" validate:"eq=sealpost.config/v1"`
+	Org    Org    `json:"org"`
+	Key    Key    `json:"key"`
+	// Endpoint is where reports are posted; leave it out for email only:
+	// the reporter then emails the sealed report to Org.SecurityEmail.
+	Endpoint    Endpoint    `json:"endpoint,omitzero"`
 	Fields      Fields      `json:"fields"`
 	Attachments Attachments `json:"attachments"`
 	Languages   []string    `json:"languages" validate:"min=1,unique,dive,language"`
@@ -56,8 +66,9 @@ type Config struct {
 // Org is who receives the reports.
 type Org struct {
 	Name string `json:"name" validate:"required,max=200"`
-	// SecurityEmail receives reports by mail, and is the mailto: fallback
-	// when posting fails.
+	// SecurityEmail receives reports by mail: the only way in a config
+	// without an endpoint (email only), and the mailto: fallback when
+	// posting fails.
 	SecurityEmail string `json:"security_email,omitempty" validate:"omitempty,email"`
 	PolicyURL     string `json:"policy_url,omitempty" validate:"omitempty,weburl"`
 	// PolicySummary is a short text shown above the form.
@@ -77,9 +88,10 @@ type Key struct {
 	Fingerprint string `json:"fingerprint,omitempty" validate:"omitempty,fingerprint"`
 }
 
-// Endpoint is where sealed reports are posted, and how.
+// Endpoint is where sealed reports are posted, and how: a Sealpost intake
+// or any endpoint that answers 2xx (see core/deliver).
 type Endpoint struct {
-	URL string `json:"url" validate:"required,endpoint"`
+	URL string `json:"url,omitempty" validate:"omitempty,endpoint"`
 	// Format is "raw" (the body is the OpenPGP message), "multipart" (form
 	// field "message") or "json" ({"message": ...}). Empty means raw.
 	Format string `json:"format,omitempty" validate:"omitempty,oneof=raw multipart json"`
@@ -236,6 +248,10 @@ func (c *Config) Language(preferred ...string) string {
 	}
 	return "en"
 }
+
+// EmailOnly reports whether the config has no endpoint: the form seals
+// the report and the reporter emails it to Org.SecurityEmail.
+func (c *Config) EmailOnly() bool { return c.Endpoint.URL == "" }
 
 // Format is the endpoint's post format, with the default filled in.
 func (c *Config) Format() string {

@@ -21,6 +21,9 @@ func TestTheSeedConfigsLoad(t *testing.T) {
 	}{
 		{"examples/comoo.json", []string{"targets", "description"}, false, []string{"en", "nl", "fr"}},
 		{"examples/cocomm.json", []string{"targets", "discovered_at", "description", "expected"}, true, []string{"en", "es"}},
+		// The policies as they are written: encrypt with our key, email it to us.
+		{"examples/comoo-email.json", []string{"targets", "description"}, false, []string{"en", "nl", "fr"}},
+		{"examples/cocomm-email.json", []string{"targets", "discovered_at", "description", "expected"}, true, []string{"en", "es"}},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			cfg, err := LoadFile(c.file)
@@ -30,6 +33,9 @@ func TestTheSeedConfigsLoad(t *testing.T) {
 			r := cfg.Rules()
 			if !slices.Equal(r.Required, c.required) || r.StepsOrAttachment != c.stepsOr || !slices.Equal(cfg.Languages, c.languages) {
 				t.Errorf("rules %+v, languages %v", r, cfg.Languages)
+			}
+			if email := strings.HasSuffix(c.file, "-email.json"); cfg.EmailOnly() != email || email && cfg.Org.SecurityEmail == "" {
+				t.Errorf("email only %v, security_email %q", cfg.EmailOnly(), cfg.Org.SecurityEmail)
 			}
 		})
 	}
@@ -90,6 +96,8 @@ func TestBadConfigsNameTheirJSONPath(t *testing.T) {
 		{"a key with two sources is refused", "key.wkd", "security@example.com", "key", "set only one"},
 		{"a short fingerprint is refused", "key.fingerprint", "ABCD", "key.fingerprint", "40 (v4) or 64 (v6)"},
 		{"a plain-http endpoint off loopback is refused", "endpoint.url", "http://example.com/reports", "endpoint.url", "https://"},
+		{"no endpoint and no email is refused", "endpoint", nil, "endpoint.url", "or leave it out and set org.security_email"},
+		{"a format without an endpoint is refused", "endpoint", map[string]any{"format": "json"}, "endpoint.format", "no endpoint.url to post to"},
 		{"an unknown post format is refused", "endpoint.format", "xml", "endpoint.format", "raw, multipart, json"},
 		{"an unknown field is refused", "fields.shown", []any{"targets", "colour"}, "fields.shown[1]", "not a report field"},
 		{"a required field that is not shown is refused", "fields.required", []any{"targets", "impact"}, "fields.required[1]", `"impact" is required but not shown`},
@@ -126,6 +134,25 @@ func TestBadConfigsNameTheirJSONPath(t *testing.T) {
 			}
 			t.Errorf("no problem at %s saying %q in %v", c.wantPath, c.wantMsg, cerr)
 		})
+	}
+}
+
+func TestAConfigWithOnlyAnEmailAddressIsEmailOnly(t *testing.T) {
+	doc := edit(t, "endpoint", nil)
+	doc = bytes.Replace(doc, []byte(`"name":"Example"`), []byte(`"name":"Example","security_email":"security@example.com"`), 1)
+	c, err := Load(bytes.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.EmailOnly() {
+		t.Error("a config without an endpoint is not email only")
+	}
+	out, _ := json.Marshal(c)
+	if bytes.Contains(out, []byte(`"endpoint"`)) {
+		t.Errorf("it writes an empty endpoint back: %s", out)
+	}
+	if base, _ := Load(strings.NewReader(base)); base.EmailOnly() {
+		t.Error("a config with an endpoint is email only")
 	}
 }
 
@@ -169,7 +196,7 @@ func TestTheVendorsLabelsReachTheMessages(t *testing.T) {
 }
 
 func FuzzLoad(f *testing.F) {
-	for _, name := range []string{"examples/comoo.json", "examples/cocomm.json"} {
+	for _, name := range []string{"examples/comoo.json", "examples/cocomm.json", "examples/comoo-email.json"} {
 		data, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)

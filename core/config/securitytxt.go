@@ -15,14 +15,14 @@ import (
 // gives the security address and contact page, Encryption the key (an https
 // URL, or an openpgp4fpr: fingerprint pin, looked up by WKD when no URL is
 // given), Policy the policy link, Preferred-Languages the form's languages.
-// name is the organisation's name and endpoint where reports are posted.
+// name is the organisation's name and endpoint where reports are posted
+// ("" for email only, to the Contact address).
 // Defaults fill the rest (targets and description required, five
 // attachments of up to 100 MiB, no bounty); notes say what to review.
 func FromSecurityTxt(f *securitytxt.File, name, endpoint string) (c *Config, notes []string, err error) {
 	c = &Config{
-		Schema:   Schema,
-		Org:      Org{Name: name},
-		Endpoint: Endpoint{URL: endpoint, Format: "raw"},
+		Schema: Schema,
+		Org:    Org{Name: name},
 		Fields: Fields{
 			Shown:    []string{"title", "category", "targets", "discovered_at", "description", "expected", "steps", "impact", "cvss", "cwe", "reporter.name", "reporter.email", "reporter.pgp_key"},
 			Required: []string{"targets", "description"},
@@ -30,6 +30,9 @@ func FromSecurityTxt(f *securitytxt.File, name, endpoint string) (c *Config, not
 		Attachments: Attachments{MaxCount: 5, MaxFileBytes: 100 << 20, MaxTotalBytes: 200 << 20},
 		Bounty:      Bounty{Kind: "none"},
 		Credit:      Credit{Offered: true, PseudonymAllowed: true},
+	}
+	if endpoint != "" {
+		c.Endpoint = Endpoint{URL: endpoint, Format: "raw"}
 	}
 	for _, contact := range f.Contact {
 		u, err := url.Parse(contact)

@@ -7,8 +7,12 @@
 // "multipart" or "json"), with an Idempotency-Key header so that a retry
 // never files the report twice. It retries network errors, 408, 429 and 5xx
 // with exponential backoff and full jitter (honouring Retry-After), never
-// other 4xx, and stops at the context's deadline. Success is a [Receipt]
-// whose SHA-256 the client checks against what it sent; failure is an
+// other 4xx, and stops at the context's deadline. Success is any 2xx
+// answer: a Sealpost intake's [Receipt], whose SHA-256 the client checks
+// against what it sent, or, from any other endpoint (a ticketing system,
+// a form back-end, a webhook), an answer without one, for which the
+// client makes the receipt itself ([Receipt.ByClient]: the idempotency
+// key as id, the SHA-256 of what it sent, its own clock). Failure is an
 // *[Error] that says what the reporter can do next.
 //
 // When a Sealpost intake refuses a post with a proof-of-work challenge
@@ -20,8 +24,9 @@
 //
 // # Fallbacks
 //
-// [Mailto] builds a mailto: link to the vendor's security address, and
-// [Summary] the receipt a reporter keeps.
+// [Mailto] builds a mailto: link to the vendor's security address (the
+// way in of an email-only config, and the fallback when posting fails),
+// and [Summary] the receipt a reporter keeps.
 package deliver
 
 import (
@@ -61,11 +66,19 @@ const ContentTypeRaw = "application/pgp-encrypted"
 // MaxResponseBytes bounds the receiver's answer.
 const MaxResponseBytes = 64 << 10
 
-// Receipt is the receiver's answer to a stored report.
+// Receipt is the receiver's answer to a stored report, or, from an
+// endpoint that gives none, the client's own record of the post.
 type Receipt struct {
 	ID         string    `json:"id"`
 	SHA256     string    `json:"sha256"`
 	ReceivedAt time.Time `json:"received_at"`
+	// ByClient is set when the endpoint answered 2xx without a Sealpost
+	// receipt and the client made this one: ID is the idempotency key,
+	// SHA256 that of the bytes sent, ReceivedAt the client's clock. Never
+	// read from an answer.
+	ByClient bool `json:"-"`
+	// Status is the endpoint's HTTP status.
+	Status int `json:"-"`
 }
 
 // Error is a failed delivery: what happened, whether trying again later may
@@ -122,6 +135,8 @@ type Client struct {
 	// Pause, when set, is called between slices of a proof of work
 	// (work.go), so that a browser stays responsive; its error stops it.
 	Pause func() error
+	// Now is the clock of a receipt the client makes; nil means time.Now.
+	Now func() time.Time
 }
 
 // NewIdempotencyKey returns a random key for one report; keep it with the
@@ -158,9 +173,8 @@ func (c *Client) PostWork(ctx context.Context, sealed io.ReaderAt, size int64, k
 	}
 	hashing := make(chan hashed, 1)
 	go func() {
-		h := wasmhash.NewSHA256()
-		_, err := io.Copy(h, io.NewSectionReader(sealed, 0, size))
-		hashing <- hashed{hex.EncodeToString(h.Sum(nil)), err}
+		sum, err := Hash(sealed, size)
+		hashing <- hashed{sum, err}
 	}()
 	ourSum := sync.OnceValue(func() hashed { return <-hashing })
 	solved := 0
@@ -183,10 +197,13 @@ func (c *Client) PostWork(ctx context.Context, sealed io.ReaderAt, size int64, k
 		if err == nil {
 			ours := ourSum()
 			if ours.err != nil {
-				return nil, &Error{Status: http.StatusCreated, Attempts: attempt, Err: fmt.Errorf("reading the sealed report to check the receipt: %w", ours.err)}
+				return nil, &Error{Status: receipt.Status, Attempts: attempt, Err: fmt.Errorf("reading the sealed report to check the receipt: %w", ours.err)}
+			}
+			if receipt.ByClient {
+				receipt.ID, receipt.SHA256, receipt.ReceivedAt = key, ours.sum, c.now().UTC().Truncate(time.Second)
 			}
 			if receipt.SHA256 != ours.sum {
-				return nil, &Error{Status: http.StatusCreated, Attempts: attempt, Err: fmt.Errorf("%w: it stored sha256 %s, we sent %s", ErrReceipt, receipt.SHA256, ours.sum)}
+				return nil, &Error{Status: receipt.Status, Attempts: attempt, Err: fmt.Errorf("%w: it stored sha256 %s, we sent %s", ErrReceipt, receipt.SHA256, ours.sum)}
 			}
 			return receipt, nil
 		}
@@ -241,11 +258,12 @@ func (c *Client) try(ctx context.Context, body io.Reader, key, solution string) 
 		return nil, 0, &Error{Status: resp.StatusCode, Temporary: true, Err: err}
 	}
 	switch code := resp.StatusCode; {
-	case code == http.StatusCreated || code == http.StatusOK:
-		r, err := ParseReceipt(data)
+	case code >= 200 && code < 300:
+		r, err := answerReceipt(data)
 		if err != nil {
 			return nil, 0, &Error{Status: code, Err: err}
 		}
+		r.Status = code
 		return r, 0, nil
 	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
 		return nil, retryAfter(resp.Header.Get("Retry-After"), time.Now()), &Error{Status: code, Temporary: true, Err: statusError(resp, data)}
@@ -306,7 +324,38 @@ func (c *Client) request(ctx context.Context, body io.Reader, key string) (*http
 	return req, nil
 }
 
-// ParseReceipt reads a receiver's 201 answer, strictly.
+// answerReceipt reads a 2xx answer's body: a Sealpost receipt when it
+// starts with a JSON object naming a "sha256" (then read strictly, as a
+// whole: a receiver that stored other bytes must not pass), and otherwise
+// no receipt at all (an empty 204, a ticket system's own JSON, HTML),
+// which the client makes itself (ByClient; the caller fills it in).
+func answerReceipt(data []byte) (*Receipt, error) {
+	var probe map[string]json.RawMessage
+	if json.NewDecoder(bytes.NewReader(data)).Decode(&probe) != nil || probe["sha256"] == nil {
+		return &Receipt{ByClient: true}, nil
+	}
+	return ParseReceipt(data)
+}
+
+// Hash is the SHA-256, in hex, of the size bytes of sealed: what a
+// receipt's sha256 names. In the browser it runs the hash unrolled for
+// wasm (core/internal/wasmhash).
+func Hash(sealed io.ReaderAt, size int64) (string, error) {
+	h := wasmhash.NewSHA256()
+	if _, err := io.Copy(h, io.NewSectionReader(sealed, 0, size)); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func (c *Client) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+// ParseReceipt reads a Sealpost receiver's 201 answer, strictly.
 func ParseReceipt(data []byte) (*Receipt, error) {
 	if len(data) > MaxResponseBytes {
 		return nil, fmt.Errorf("%w: an answer of more than %d bytes", ErrReceipt, MaxResponseBytes)

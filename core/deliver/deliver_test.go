@@ -79,3 +79,31 @@ func FuzzParseReceipt(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAnswerReceipt: a 2xx body is either a Sealpost receipt that passed
+// ParseReceipt, or no receipt (the client makes one); never both, never a
+// panic.
+func FuzzAnswerReceipt(f *testing.F) {
+	f.Add([]byte(fmt.Sprintf(`{"id":"r-1","sha256":%q,"received_at":"2026-11-23T12:00:00Z"}`, sha)))
+	f.Add([]byte(`{"id": 4242, "status": "open"}`))
+	f.Add([]byte(``))
+	f.Add([]byte(`{"sha256": null}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := answerReceipt(data)
+		if err != nil {
+			if !errors.Is(err, ErrReceipt) {
+				t.Fatalf("error %v is not ErrReceipt", err)
+			}
+			return
+		}
+		if r.ByClient {
+			if r.ID != "" || r.SHA256 != "" {
+				t.Fatalf("a client receipt came filled from the answer: %+v", r)
+			}
+			return
+		}
+		if _, err := ParseReceipt(data); err != nil {
+			t.Fatalf("accepted %q as a receipt: %v", data, err)
+		}
+	})
+}

@@ -28,16 +28,18 @@ func DemoKey(name, email string, now time.Time) (public, secret []byte, err erro
 	if err != nil {
 		return nil, nil, fmt.Errorf("making the demo key: %w", err)
 	}
-	if public, err = armorWith(openpgp.PublicKeyType, e.Serialize); err != nil {
+	if public, err = armorWith(openpgp.PublicKeyType, demoComment, e.Serialize); err != nil {
 		return nil, nil, err
 	}
-	secret, err = armorWith(openpgp.PrivateKeyType, func(w io.Writer) error { return e.SerializePrivateWithoutSigning(w, nil) })
+	secret, err = armorWith(openpgp.PrivateKeyType, demoComment, func(w io.Writer) error { return e.SerializePrivateWithoutSigning(w, nil) })
 	return public, secret, err
 }
 
-func armorWith(typ string, write func(io.Writer) error) ([]byte, error) {
+var demoComment = map[string]string{"Comment": DemoLabel}
+
+func armorWith(typ string, headers map[string]string, write func(io.Writer) error) ([]byte, error) {
 	var buf bytes.Buffer
-	w, err := armor.Encode(&buf, typ, map[string]string{"Comment": DemoLabel})
+	w, err := armor.Encode(&buf, typ, headers)
 	if err != nil {
 		return nil, err
 	}

@@ -310,13 +310,13 @@ func judge(e *openpgp.Entity, now time.Time) (*Key, *KeyError) {
 		Entity:      e,
 		Fingerprint: fpr,
 		Version:     pk.Version,
-		Algorithm:   algorithm(pk),
+		Algorithm:   AlgorithmName(pk),
 		Created:     pk.CreationTime.UTC(),
 		Expires:     expires,
 		SEIPDv2:     sig.SEIPDv2,
 		Encryption: Subkey{
 			Fingerprint: fmt.Sprintf("%X", enc.PublicKey.Fingerprint),
-			Algorithm:   algorithm(enc.PublicKey),
+			Algorithm:   AlgorithmName(enc.PublicKey),
 			Created:     enc.PublicKey.CreationTime.UTC(),
 			Expires:     expiry(enc.PublicKey, enc.SelfSignature),
 		},
@@ -398,29 +398,10 @@ func isWeak(pk *packet.PublicKey) (bool, string) {
 		packet.PubKeyAlgoDSA, packet.PubKeyAlgoElGamal:
 		bits, err := pk.BitLength()
 		if err != nil || int(bits) < MinRSABits {
-			return true, algorithm(pk)
+			return true, AlgorithmName(pk)
 		}
 	}
 	return false, ""
-}
-
-func algorithm(pk *packet.PublicKey) string {
-	name := map[packet.PublicKeyAlgorithm]string{
-		packet.PubKeyAlgoRSA: "RSA", packet.PubKeyAlgoRSAEncryptOnly: "RSA", packet.PubKeyAlgoRSASignOnly: "RSA",
-		packet.PubKeyAlgoDSA: "DSA", packet.PubKeyAlgoElGamal: "ElGamal", packet.PubKeyAlgoECDH: "ECDH",
-		packet.PubKeyAlgoECDSA: "ECDSA", packet.PubKeyAlgoEdDSA: "EdDSA", packet.PubKeyAlgoX25519: "X25519",
-		packet.PubKeyAlgoX448: "X448", packet.PubKeyAlgoEd25519: "Ed25519", packet.PubKeyAlgoEd448: "Ed448",
-	}[pk.PubKeyAlgo]
-	if name == "" {
-		name = fmt.Sprintf("algorithm %d", pk.PubKeyAlgo)
-	}
-	if curve, err := pk.Curve(); err == nil && curve != "" {
-		return name + " " + string(curve)
-	}
-	if bits, err := pk.BitLength(); err == nil && bits > 0 {
-		return fmt.Sprintf("%s-%d", name, bits)
-	}
-	return name
 }
 
 // rfc9580Only are algorithms that GnuPG 2.2 and RNP 0.16 cannot read.
@@ -437,12 +418,25 @@ func warnings(k *Key, now time.Time) []string {
 	pk := k.Entity.PrimaryKey
 	enc, _ := k.Entity.EncryptionKey(now)
 	switch {
+	case enc.PublicKey != nil && PostQuantum(enc.PublicKey):
+		w = append(w, fmt.Sprintf("a post-quantum key (it encrypts with %s): %s; a vendor using them cannot read what is sealed to it", AlgorithmName(enc.PublicKey), PQDecrypters))
 	case k.Version == 6:
 		w = append(w, "a v6 (RFC 9580) key: GnuPG 2.2, RNP 0.16 and Sequoia 0.27 cannot read it; a vendor using them cannot decrypt")
 	case slices.Contains(rfc9580Only, pk.PubKeyAlgo) || enc.PublicKey != nil && slices.Contains(rfc9580Only, enc.PublicKey.PubKeyAlgo):
-		w = append(w, "uses an RFC 9580 algorithm (X25519/X448/Ed25519/Ed448): GnuPG 2.2 and RNP 0.16 cannot read it")
+		w = append(w, fmt.Sprintf("uses an RFC 9580 algorithm (%s): GnuPG 2.2 and RNP 0.16 cannot read it", rfc9580Names(pk, enc.PublicKey)))
 	}
 	return w
+}
+
+// rfc9580Names names the key's algorithms that only RFC 9580 tools read.
+func rfc9580Names(keys ...*packet.PublicKey) string {
+	var names []string
+	for _, k := range keys {
+		if k != nil && slices.Contains(rfc9580Only, k.PubKeyAlgo) && !slices.Contains(names, AlgorithmName(k)) {
+			names = append(names, AlgorithmName(k))
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // normalize turns a fingerprint as people write it into upper-case hex.

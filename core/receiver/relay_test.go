@@ -34,7 +34,7 @@ import (
 // installed by `make deps` into bin/tools (or named by SEALPOST_MAILPIT).
 func mailpitBinary(t *testing.T) string {
 	if testing.Short() {
-		t.Skip("runs Mailpit: not in -short")
+		t.Skip("needs Mailpit: run make deps (the full tier, make test, runs it)")
 	}
 	if p := os.Getenv("SEALPOST_MAILPIT"); p != "" {
 		return p

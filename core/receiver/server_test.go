@@ -93,7 +93,8 @@ func TestValidReportsAreStoredByteForByte(t *testing.T) {
 
 func TestEverythingElseIsRefusedAndLeavesNothing(t *testing.T) {
 	v := newVendor(t)
-	url, store := start(t, Config{MaxBytes: 64 << 10, RatePerMinute: -1})
+	// Above the sealed message's size: it is padded to 64 KiB of plaintext (core/seal).
+	url, store := start(t, Config{MaxBytes: 128 << 10, RatePerMinute: -1})
 	random := make([]byte, 4096)
 	rand.Read(random)
 	random[0] = 0xC1 // looks like a packet header (tag 1), but is not a message
@@ -109,7 +110,7 @@ func TestEverythingElseIsRefusedAndLeavesNothing(t *testing.T) {
 		{"a JSON message that is plaintext", "application/json", []byte(`{"message":"hello, here are my findings"}`), http.StatusUnsupportedMediaType},
 		{"random bytes", "application/pgp-encrypted", random, http.StatusUnsupportedMediaType},
 		{"an empty body", "application/pgp-encrypted", nil, http.StatusUnsupportedMediaType},
-		{"an oversized body", "application/pgp-encrypted", bytes.Repeat(msg, 64<<10/len(msg)+2), http.StatusRequestEntityTooLarge},
+		{"an oversized body", "application/pgp-encrypted", bytes.Repeat(msg, 128<<10/len(msg)+2), http.StatusRequestEntityTooLarge},
 		{"a truncated message", "application/pgp-encrypted", msg[:len(msg)-10], http.StatusUnsupportedMediaType},
 		{"a message with data after it", "application/pgp-encrypted", append(bytes.Clone(msg), "PS: plaintext"...), http.StatusUnsupportedMediaType},
 		{"a public key", "application/pgp-encrypted", []byte("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxjMEZ\n-----END PGP PUBLIC KEY BLOCK-----\n"), http.StatusUnsupportedMediaType},

@@ -19,9 +19,9 @@ var ErrNotOpenPGP = errors.New("the body is not an encrypted OpenPGP message")
 //	ESK     = PKESK v3 | SKESK v4      (before SEIPD v1)
 //	        | PKESK v6 | SKESK v6      (before SEIPD v2)
 //
-// with nothing before, between or after, binary or armored. Session-key
-// packets have a definite length of at most 8 KiB and must
-// parse with go-crypto; SEIPD may use partial lengths, the first at least
+// with nothing before, between or after, binary or armored. There are at
+// most 32 session-key packets (thread.MaxSessionKeys: one per recipient);
+// each has a definite length of at most 8 KiB and must parse with go-crypto; SEIPD may use partial lengths, the first at least
 // 512 bytes. The armor has no headers, no text around it and one block
 // only (see armorReader). Everything else is refused with an error that
 // wraps [ErrNotOpenPGP]: plaintext, tag 9 (no integrity protection), tag

@@ -59,7 +59,7 @@ var encrypters = []struct {
 // families (and OpenPGP.js to a v6 key, SEIPD v2), small and large, passes.
 func TestSniffAcceptsWhatOtherToolsWrite(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs GnuPG, sq and node: the full tier runs it")
+		t.Skip("needs GnuPG, Sequoia (sq) and OpenPGP.js (node): run make deps (the full tier, make test, runs it)")
 	}
 	if _, err := os.Stat("../seal/testdata/openpgpjs/node_modules/openpgp"); err != nil {
 		t.Fatal("OpenPGP.js is not installed: run make deps (.ci/deps)")

@@ -7,6 +7,8 @@ import (
 	"io"
 
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
+
+	"github.com/sealpost/sealpost/core/thread"
 )
 
 // OpenPGP packet tags (RFC 9580, 5).
@@ -24,6 +26,13 @@ const (
 // SKESK v6 with Argon2 under 100. 8 KiB leaves room for any of them
 // four times over and keeps the one packet Sniff holds in memory small.
 const maxESKLen = 8 << 10
+
+// maxESKs bounds the session-key packets of a message, report or thread
+// message alike: a reader tries its private key on each one that names
+// it, so 474 of them in a thread message took `sealpost inbox` 3 s to
+// open with an RSA-3072 key (and a report of 256 MiB holds 500,000). A
+// sealer writes one per recipient; core/thread refuses more when it reads.
+const maxESKs = thread.MaxSessionKeys
 
 // Smallest SEIPD bodies: v1 is the version, a cipher-block prefix (at
 // least 8+2 bytes) and the 22-byte MDC packet; v2 the version, cipher,
@@ -50,6 +59,9 @@ func walkMessage(r io.Reader) error {
 		}
 		switch h.tag {
 		case tagPKESK, tagSKESK:
+			if v1+v2 == maxESKs {
+				return notOpenPGP(fmt.Sprintf("more than %d session keys: a message has one per recipient", maxESKs))
+			}
 			v, err := readESK(r, h)
 			if err != nil {
 				return err

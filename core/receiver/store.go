@@ -434,12 +434,19 @@ func (s *Store) List() ([]*Stored, error) {
 	return out, nil
 }
 
+// validID reports whether id is a report id as idFor makes them: "r-" and
+// 24 lower-case hex digits. Upper case is refused: on a file system that
+// ignores case it would name the same files under another lock stripe.
 func validID(id string) bool {
 	if len(id) != 26 || !strings.HasPrefix(id, "r-") {
 		return false
 	}
-	_, err := hex.DecodeString(id[2:])
-	return err == nil
+	for i := 2; i < len(id); i++ {
+		if c := id[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 func syncDir(dir string) error {

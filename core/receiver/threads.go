@@ -31,7 +31,7 @@ type Threads struct {
 
 const (
 	defaultMaxEntries      = 500
-	maxMaxEntries          = 100_000 // six-digit entry names (threadstore.go)
+	maxMaxEntries          = thread.MaxEntries // six-digit entry names (threadstore.go)
 	maxThreadMessageBytes  = 16 << 20
 	maxEnquiryIntervalDays = 3650
 	// Wrong thread tokens and operator credentials, per client address:

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -116,6 +117,97 @@ func WriteMIME(w io.Writer, r *Report, bodies []io.Reader) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// maxMIMETextBytes bounds the text part [ReadMIME] keeps: a report's text
+// is under 1 MB (report.json is at most [MaxJSONBytes]), with room for
+// the labels around it.
+const maxMIMETextBytes = 16 << 20
+
+// A MIMEReader reads the MIME entity [WriteMIME] writes, as [ReadMIME]
+// returns it: the header, the text part and report.json are read; the
+// attachments follow, one [MIMEReader.NextAttachment] at a time.
+type MIMEReader struct {
+	// Header is the entity's header: the protected Subject, the Date.
+	Header mail.Header
+	// Text is the text part, decoded: what the sender says the report
+	// reads as. It came from outside; [Report.WriteText] rebuilds it from
+	// Report.
+	Text []byte
+	// JSON is the report.json part as it came, and Report the same, parsed.
+	JSON   []byte
+	Report *Report
+
+	mr message.MultipartReader
+}
+
+// A MIMEAttachment is one attachment part of the entity: the file name and
+// media type its headers give (the sender's, unchecked: report.json's
+// [Attachment] is what they must match) and its decoded bytes.
+type MIMEAttachment struct {
+	Filename string
+	Type     string
+	Body     io.Reader
+}
+
+// ReadMIME reads the MIME entity that [WriteMIME] writes, the one contract
+// for its shape: a multipart entity whose first part is text/plain, whose
+// second is application/json (report.json, parsed with [Parse]), and whose
+// other parts are the attachments, which the caller reads in order with
+// [MIMEReader.NextAttachment], streamed, until io.EOF. The entity is read
+// as hostile input: the text part is kept up to 16 MB and report.json up
+// to [MaxJSONBytes]; a caller bounds the whole entity and checks each
+// attachment against report.json.
+func ReadMIME(r io.Reader) (*MIMEReader, error) {
+	ent, err := message.Read(r)
+	if err != nil {
+		return nil, err
+	}
+	mr := ent.MultipartReader()
+	if mr == nil {
+		return nil, errors.New("not multipart")
+	}
+	m := &MIMEReader{Header: mail.Header{Header: ent.Header}, mr: mr}
+	for i := 1; i <= 2; i++ {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return nil, errors.New("no report.json part")
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch mt, _, _ := p.Header.ContentType(); {
+		case i == 1 && mt == "text/plain":
+			if m.Text, err = io.ReadAll(io.LimitReader(p.Body, maxMIMETextBytes+1)); err != nil {
+				return nil, err
+			}
+			if len(m.Text) > maxMIMETextBytes {
+				return nil, fmt.Errorf("the text part is larger than %d bytes", maxMIMETextBytes)
+			}
+		case i == 2 && mt == "application/json":
+			if m.JSON, err = io.ReadAll(io.LimitReader(p.Body, MaxJSONBytes+1)); err != nil {
+				return nil, err
+			}
+			if m.Report, err = Parse(bytes.NewReader(m.JSON)); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, fmt.Errorf("unexpected part %d (%q)", i, mt)
+		}
+	}
+	return m, nil
+}
+
+// NextAttachment returns the next attachment part, whose Body is valid
+// until the next call; io.EOF after the last.
+func (m *MIMEReader) NextAttachment() (*MIMEAttachment, error) {
+	p, err := m.mr.NextPart()
+	if err != nil {
+		return nil, err
+	}
+	mt, _, _ := p.Header.ContentType()
+	_, params, _ := p.Header.ContentDisposition()
+	return &MIMEAttachment{Filename: params["filename"], Type: mt, Body: p.Body}, nil
 }
 
 type byteCounter int64

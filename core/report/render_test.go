@@ -58,12 +58,9 @@ func TestHostileTextStaysText(t *testing.T) {
 	if err := WriteMIME(&buf, r, []io.Reader{strings.NewReader("")}); err != nil {
 		t.Fatal(err)
 	}
-	ent, err := message.Read(bytes.NewReader(buf.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, files := readMIME(t, buf.Bytes())
 	var keys []string
-	for f := ent.Header.Fields(); f.Next(); {
+	for f := m.Header.Fields(); f.Next(); {
 		keys = append(keys, f.Key())
 	}
 	for _, k := range keys {
@@ -71,46 +68,44 @@ func TestHostileTextStaysText(t *testing.T) {
 			t.Errorf("unexpected header %q in %v", k, keys)
 		}
 	}
-	subject, _ := (&mail.Header{Header: ent.Header}).Subject()
+	subject, _ := m.Header.Subject()
 	if strings.ContainsAny(subject, "\r\n") || !strings.HasPrefix(subject, SubjectPrefix+xss) {
 		t.Errorf("subject %q", subject)
 	}
-	parts := readParts(t, ent)
-	name := parts[2].filename
+	name := files[0].Filename
 	if strings.ContainsAny(name, "/\\\r\n") || strings.HasPrefix(name, ".") {
 		t.Errorf("attachment filename %q is not safe", name)
 	}
 }
 
-type part struct {
-	mediaType, filename string
-	body                []byte
+// readMIME reads an entity WriteMIME wrote back with ReadMIME, attachments
+// and all (their bodies read into memory).
+func readMIME(t *testing.T, entity []byte) (*MIMEReader, []mimeFile) {
+	t.Helper()
+	m, err := ReadMIME(bytes.NewReader(entity))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []mimeFile
+	for {
+		a, err := m.NextAttachment()
+		if err == io.EOF {
+			return m, files
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(a.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, mimeFile{a.Filename, a.Type, body})
+	}
 }
 
-func readParts(t *testing.T, ent *message.Entity) []part {
-	t.Helper()
-	mr := ent.MultipartReader()
-	if mr == nil {
-		t.Fatal("entity is not multipart")
-	}
-	var parts []part
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		mt, _, _ := p.Header.ContentType()
-		_, params, _ := p.Header.ContentDisposition()
-		body, err := io.ReadAll(p.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		parts = append(parts, part{mt, params["filename"], body})
-	}
-	return parts
+type mimeFile struct {
+	Filename, Type string
+	body           []byte
 }
 
 func TestTheMIMEEntityCarriesTextJSONAndAttachments(t *testing.T) {
@@ -122,37 +117,73 @@ func TestTheMIMEEntityCarriesTextJSONAndAttachments(t *testing.T) {
 	if err := WriteMIME(&buf, r, []io.Reader{bytes.NewReader(video), bytes.NewReader(notes)}); err != nil {
 		t.Fatal(err)
 	}
-	ent, err := message.Read(&buf)
-	if err != nil {
-		t.Fatal(err)
+	// report.json is a part named as the file (ReadMIME knows it by its
+	// place and type).
+	if !bytes.Contains(buf.Bytes(), []byte("Content-Disposition: attachment; filename=report.json\r\n")) {
+		t.Errorf("no part is named report.json:\n%.2000s", buf.Bytes())
 	}
-	mt, params, _ := ent.Header.ContentType()
+	m, files := readMIME(t, buf.Bytes())
+	mt, params, _ := m.Header.ContentType()
 	if mt != "multipart/mixed" || params["protected-headers"] != "v1" {
 		t.Errorf("content type %s %v", mt, params)
 	}
-	parts := readParts(t, ent)
-	if len(parts) != 4 {
-		t.Fatalf("%d parts, want 4", len(parts))
+	if len(files) != 2 {
+		t.Fatalf("%d attachments, want 2", len(files))
 	}
-	if parts[0].mediaType != "text/plain" || !bytes.Contains(parts[0].body, []byte("Stored XSS in the contact form")) {
-		t.Errorf("first part %s:\n%s", parts[0].mediaType, parts[0].body)
+	if !bytes.Contains(m.Text, []byte("Stored XSS in the contact form")) {
+		t.Errorf("the text part:\n%s", m.Text)
 	}
-	if parts[1].mediaType != "application/json" || parts[1].filename != "report.json" {
-		t.Errorf("second part %s %q", parts[1].mediaType, parts[1].filename)
-	}
-	back, err := Parse(bytes.NewReader(parts[1].body))
+	back, err := Parse(bytes.NewReader(m.JSON))
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.Normalize()
-	if !reflect.DeepEqual(back, r) {
+	if !reflect.DeepEqual(back, r) || !reflect.DeepEqual(m.Report, r) {
 		t.Errorf("report.json round trip:\n got %+v\nwant %+v", back, r)
 	}
 	for i, want := range [][]byte{video, notes} {
-		p := parts[2+i]
-		if p.filename != r.Attachments[i].Name || p.mediaType != r.Attachments[i].Type || !bytes.Equal(p.body, want) {
-			t.Errorf("attachment %d: %q %s, %d bytes", i, p.filename, p.mediaType, len(p.body))
+		p := files[i]
+		if p.Filename != r.Attachments[i].Name || p.Type != r.Attachments[i].Type || !bytes.Equal(p.body, want) {
+			t.Errorf("attachment %d: %q %s, %d bytes", i, p.Filename, p.Type, len(p.body))
 		}
+	}
+}
+
+// TestReadMIMERefusesWhatWriteMIMENeverWrites: the entity's shape is the
+// contract; anything else is refused with a reason.
+func TestReadMIMERefusesWhatWriteMIMENeverWrites(t *testing.T) {
+	r := validReport()
+	r.Attachments = nil
+	js, err := r.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	entity := func(parts ...string) string {
+		s := "Content-Type: multipart/mixed; boundary=B\r\n\r\n"
+		for _, p := range parts {
+			s += "--B\r\n" + p + "\r\n"
+		}
+		return s + "--B--\r\n"
+	}
+	text := "Content-Type: text/plain; charset=utf-8\r\n\r\nthe report"
+	json := "Content-Type: application/json; charset=utf-8\r\n\r\n" + string(js)
+	for _, c := range []struct{ name, entity, want string }{
+		{"a single part", "Content-Type: text/plain\r\n\r\nhello", "not multipart"},
+		{"report.json first", entity(json, text), "unexpected part 1"},
+		{"no report.json", entity(text), "no report.json part"},
+		{"two text parts", entity(text, text), "unexpected part 2"},
+		{"a report.json that is not a report", entity(text, "Content-Type: application/json\r\n\r\n{\"x\": 1}"), "report:"},
+		{"a report.json over the limit", entity(text, "Content-Type: application/json\r\n\r\n"+strings.Repeat(" ", MaxJSONBytes+1)), "larger than"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ReadMIME(strings.NewReader(c.entity))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("got %v, want an error with %q", err, c.want)
+			}
+		})
+	}
+	if _, err := ReadMIME(strings.NewReader(entity(text, json))); err != nil {
+		t.Errorf("the smallest entity: %v", err)
 	}
 }
 
@@ -330,4 +361,37 @@ func goMessageEntity(t *testing.T, r *Report, entity, data []byte) []byte {
 	}
 	mw.Close()
 	return out.Bytes()
+}
+
+// FuzzReadMIME: whatever a sender puts inside the encryption, ReadMIME
+// returns an error or a parsed report.json, and its attachments read to
+// their end.
+func FuzzReadMIME(f *testing.F) {
+	r := validReport()
+	r.Attachments = []Attachment{attach("poc.txt", "text/plain", []byte("proof"))}
+	var buf bytes.Buffer
+	if err := WriteMIME(&buf, r, []io.Reader{strings.NewReader("proof")}); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Add([]byte("Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nx\r\n--B--\r\n"))
+	f.Fuzz(func(t *testing.T, entity []byte) {
+		m, err := ReadMIME(bytes.NewReader(entity))
+		if err != nil {
+			return
+		}
+		if m.Report == nil {
+			t.Fatal("no error and no report")
+		}
+		if _, err := Parse(bytes.NewReader(m.JSON)); err != nil {
+			t.Fatalf("report.json parsed once, then not: %v", err)
+		}
+		for range 100 {
+			a, err := m.NextAttachment()
+			if err != nil {
+				return
+			}
+			io.Copy(io.Discard, a.Body)
+		}
+	})
 }

@@ -149,7 +149,7 @@ func Decrypt(r io.Reader, keys openpgp.EntityList) (io.Reader, error) {
 // decryptData finds the session key one of keys can decrypt, as
 // openpgp.ReadMessage does, and returns the decrypted packets.
 func decryptData(sessionKeys []*packet.EncryptedKey, data packet.EncryptedDataPacket, keys openpgp.EntityList) (io.ReadCloser, error) {
-	config := &packet.Config{}
+	config := openPolicy()
 	for _, sk := range sessionKeys {
 		candidates := keys.KeysById(sk.KeyId)
 		if sk.KeyId == 0 {

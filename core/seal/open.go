@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
-	"github.com/emersion/go-message"
 
 	"github.com/sealpost/sealpost/core/report"
 )
@@ -107,58 +106,36 @@ func Open(r io.Reader, keys openpgp.EntityList, dir string) (*Opened, error) {
 // attachment under the name report.json gives it, then report.txt.
 func unpack(plain io.Reader, dir string) (*Opened, error) {
 	bounded := &boundedReader{r: plain, left: maxEntityOverhead}
-	ent, err := message.Read(bounded)
+	// The text part is read and dropped: report.txt is written from
+	// report.json below, where control characters are neutralised, since
+	// the sender's text part could hold terminal escapes.
+	m, err := report.ReadMIME(bounded)
 	if err != nil {
 		return nil, notReport(err)
 	}
-	mr := ent.MultipartReader()
-	if mr == nil {
-		return nil, notReport(errors.New("not multipart"))
+	opened := &Opened{Report: m.Report}
+	if err := writeFile(filepath.Join(dir, "report.json"), bytes.NewReader(m.JSON)); err != nil {
+		return nil, err
 	}
-	opened := &Opened{}
+	extra, err := declaredBytes(opened.Report)
+	if err != nil {
+		return nil, err
+	}
+	bounded.left += extra
 	names := newNamer(filepath.Join(dir, "attachments"))
 	for i := 0; ; i++ {
-		p, err := mr.NextPart()
+		a, err := m.NextAttachment()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return nil, notReport(err)
 		}
-		mt, _, _ := p.Header.ContentType()
-		switch {
-		case i == 0 && mt == "text/plain":
-			// report.txt is written from report.json below, where control
-			// characters are neutralised: the sender's text part could hold
-			// terminal escapes.
-			if _, err := io.Copy(io.Discard, p.Body); err != nil {
-				return nil, notReport(err)
-			}
-		case i == 1 && mt == "application/json":
-			var js bytes.Buffer
-			if err := writeFile(filepath.Join(dir, "report.json"), io.TeeReader(io.LimitReader(p.Body, report.MaxJSONBytes+1), &js)); err != nil {
-				return nil, err
-			}
-			if opened.Report, err = report.Parse(&js); err != nil {
-				return nil, notReport(err)
-			}
-			extra, err := declaredBytes(opened.Report)
-			if err != nil {
-				return nil, err
-			}
-			bounded.left += extra
-		case i >= 2 && opened.Report != nil:
-			path, err := writeAttachment(names, i-2, opened.Report.Attachments, p)
-			if err != nil {
-				return nil, err
-			}
-			opened.Attachments = append(opened.Attachments, path)
-		default:
-			return nil, notReport(fmt.Errorf("unexpected part %d (%q)", i+1, mt))
+		path, err := writeAttachment(names, i, opened.Report.Attachments, a)
+		if err != nil {
+			return nil, err
 		}
-	}
-	if opened.Report == nil {
-		return nil, notReport(errors.New("no report.json part"))
+		opened.Attachments = append(opened.Attachments, path)
 	}
 	if len(opened.Attachments) != len(opened.Report.Attachments) {
 		return nil, fmt.Errorf("%w: report.json lists %d attachments, the message holds %d", ErrTampered, len(opened.Report.Attachments), len(opened.Attachments))
@@ -190,14 +167,13 @@ func declaredBytes(r *report.Report) (int64, error) {
 // report.json gives it, and checks it against report.json: its name in the
 // MIME headers, then its size (nothing beyond the declared size is
 // written) and SHA-256.
-func writeAttachment(names *namer, i int, list []report.Attachment, part *message.Entity) (string, error) {
+func writeAttachment(names *namer, i int, list []report.Attachment, part *report.MIMEAttachment) (string, error) {
 	if i >= len(list) {
 		return "", fmt.Errorf("%w: the message holds more attachments than the %d report.json lists", ErrTampered, len(list))
 	}
 	a := list[i]
-	_, params, err := part.Header.ContentDisposition()
-	if want := report.SafeFilename(a.Name); err != nil || params["filename"] != want {
-		return "", fmt.Errorf("%w: attachment part %d is named %q, but report.json lists %q there", ErrTampered, i+1, params["filename"], want)
+	if want := report.SafeFilename(a.Name); part.Filename != want {
+		return "", fmt.Errorf("%w: attachment part %d is named %q, but report.json lists %q there", ErrTampered, i+1, part.Filename, want)
 	}
 	f, path, err := names.create(diskName(a.Name))
 	if err != nil {
@@ -281,33 +257,12 @@ func ReadReport(r io.Reader, keys openpgp.EntityList) (*report.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	ent, err := message.Read(plain)
-	var rep *report.Report
-	if err == nil {
-		rep, err = reportPart(ent)
-	}
+	m, err := report.ReadMIME(plain)
 	if _, derr := io.Copy(io.Discard, plain); derr != nil {
 		return nil, derr
 	}
 	if err != nil {
 		return nil, notReport(err)
 	}
-	return rep, nil
-}
-
-func reportPart(ent *message.Entity) (*report.Report, error) {
-	mr := ent.MultipartReader()
-	if mr == nil {
-		return nil, errors.New("not multipart")
-	}
-	for i := 0; i < 2; i++ {
-		p, err := mr.NextPart()
-		if err != nil {
-			return nil, err
-		}
-		if mt, _, _ := p.Header.ContentType(); i == 1 && mt == "application/json" {
-			return report.Parse(p.Body)
-		}
-	}
-	return nil, errors.New("no report.json part")
+	return m.Report, nil
 }

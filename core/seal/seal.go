@@ -7,7 +7,8 @@
 // encrypted to the keys and written out; the caller must call Close to
 // finish the message. [Report] seals a report's MIME entity (see
 // [report.WriteMIME]) with its attachments streamed, so memory use does not
-// grow with their size. [Policy] is the one place the crypto choices live.
+// grow with their size, padded to [PaddedLength]. [Policy] is the one place
+// the crypto choices live.
 //
 // The output is a standard OpenPGP message: armored (with its CRC24, which
 // GnuPG 2.2 requires) or binary.
@@ -85,6 +86,13 @@ func Policy(keys []*pgpkey.Key, o Options) *packet.Config {
 	return c
 }
 
+// openPolicy is the crypto configuration for opening ([Decrypt]), kept
+// beside [Policy] so that the choices live in one place: crypto/rand (for
+// RSA blinding) and go-crypto's defaults. What a message may hold is
+// decided by Decrypt before go-crypto reads it: integrity protection
+// required, no compressed data, no signature.
+func openPolicy() *packet.Config { return &packet.Config{} }
+
 // Encrypt starts a message to keys, written to w. The returned writer takes
 // the plaintext; Close finishes the message (encryption, then armor). On a
 // write error the output is incomplete and must be discarded.
@@ -142,12 +150,20 @@ func (s *sealWriter) Close() error {
 // Report seals r, with the attachments' contents read from bodies (in the
 // order of r.Attachments), to keys, writing the message to w. The report is
 // not validated here: validate it first with [report.Validate].
+//
+// The plaintext is padded to [PaddedLength] (in the MIME entity's
+// epilogue, which [Open] and mail programs ignore), so that the
+// message's length tells little about the report's.
 func Report(w io.Writer, r *report.Report, bodies []io.Reader, keys []*pgpkey.Key, o Options) error {
 	ew, err := Encrypt(w, keys, o)
 	if err != nil {
 		return err
 	}
-	if err := report.WriteMIME(ew, r, bodies); err != nil {
+	pw := &padWriter{w: ew}
+	if err := report.WriteMIME(pw, r, bodies); err != nil {
+		return err
+	}
+	if err := pw.pad(); err != nil {
 		return err
 	}
 	return ew.Close()

@@ -27,18 +27,20 @@ type Deadline struct {
 
 // Deadlines are the reply and triage promises (in working days; 0 means no
 // promise) for a report received at received, judged at now against the
-// thread so far: the reply is met by the first vendor message, triage by
-// the first verified status past "received".
+// thread so far: the reply is met by the first verified vendor message,
+// triage by the first verified status past "received". An entry the
+// intake labels the vendor's that does not open as the vendor's meets
+// neither.
 func Deadlines(received time.Time, replyDays, triageDays int, items []Item, now time.Time) []Deadline {
 	var replied, triaged time.Time
 	for _, it := range items {
-		if it.From != FromVendor {
+		if it.From != FromVendor || !it.Verified {
 			continue
 		}
 		if replied.IsZero() {
 			replied = it.At
 		}
-		if triaged.IsZero() && it.Verified && it.Message.Status != "" && it.Message.Status != "received" {
+		if triaged.IsZero() && it.Message.Status != "" && it.Message.Status != "received" {
 			triaged = it.At
 		}
 	}

@@ -23,7 +23,9 @@
 // vendor's key and the reply key. The intake stores ciphertext and the time
 // each entry arrived, nothing else: statuses travel inside the vendor's
 // messages. [Timeline] opens a thread and marks every entry that is not
-// signed by its author's key, changed, or moved from another thread.
+// signed by its author's key, changed, moved from another thread, or a copy
+// of an earlier entry; [Status] is the vendor's latest by the time signed
+// inside its messages, so the intake cannot roll it back by reordering.
 //
 // # Deadlines
 //

@@ -1,6 +1,7 @@
 package thread
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -26,8 +27,11 @@ type Item struct {
 // are the keys each party signs with. An entry that cannot be opened or
 // whose signature is not its author's is kept with its Problem set: a
 // reader is shown that something is wrong, never a forged message as real.
+// So is a copy of an earlier entry's message (the intake can repeat a
+// message it cannot read): it is shown once, where it first came.
 func Timeline(v *View, keys, vendor, reporter openpgp.EntityList) []Item {
 	items := make([]Item, 0, len(v.Entries))
+	first := map[string]int{} // a message's content → the seq it came with first
 	for _, e := range v.Entries {
 		it := Item{Entry: e}
 		signers := vendor
@@ -35,6 +39,13 @@ func Timeline(v *View, keys, vendor, reporter openpgp.EntityList) []Item {
 			signers = reporter
 		}
 		o, err := Open([]byte(e.Message), keys, signers)
+		var seen int
+		if err == nil {
+			content, _ := json.Marshal(o.Message)
+			if seen = first[string(content)]; seen == 0 {
+				first[string(content)] = max(e.Seq, 1)
+			}
+		}
 		switch {
 		case errors.Is(err, ErrNotForYou):
 			it.Problem = "not encrypted to your key"
@@ -44,6 +55,8 @@ func Timeline(v *View, keys, vendor, reporter openpgp.EntityList) []Item {
 			it.Problem = fmt.Sprintf("says it is from the %s but was posted as the %s", o.Message.From, e.From)
 		case o.Message.ReportID != v.ReportID:
 			it.Problem = "belongs to another report's thread"
+		case seen != 0:
+			it.Problem = fmt.Sprintf("a copy of message #%d: the same signed message again, repeated by the intake or sent twice", seen)
 		case o.Signer == "" && e.From == FromVendor:
 			it.Message = o.Message
 			it.Problem = "not signed by the vendor's key: it may not come from the vendor"
@@ -59,12 +72,17 @@ func Timeline(v *View, keys, vendor, reporter openpgp.EntityList) []Item {
 }
 
 // Status is the latest status the vendor gave in a verified message, and
-// when; "received" at the report's receipt when it gave none.
+// when the intake took that message; "received" at the report's receipt
+// when it gave none. Latest is by the time signed inside each message
+// (of two written in the same second, the later in the thread): the
+// intake orders the entries, and an older status it moves to the end
+// does not roll the status back.
 func Status(v *View, items []Item) (string, time.Time) {
 	status, at := "received", v.ReceivedAt
+	var written time.Time
 	for _, it := range items {
-		if it.Verified && it.From == FromVendor && it.Message.Status != "" {
-			status, at = it.Message.Status, it.At
+		if it.Verified && it.From == FromVendor && it.Message.Status != "" && !it.Message.WrittenAt.Before(written) {
+			status, at, written = it.Message.Status, it.At, it.Message.WrittenAt
 		}
 	}
 	return status, at

@@ -25,6 +25,15 @@ const (
 	MaxMessageBytes = 256 << 10
 	// MaxTextRunes bounds the text a person writes in one message.
 	MaxTextRunes = 20000
+	// MaxSessionKeys bounds the session-key packets before a message's
+	// encrypted data. A sealer writes one per recipient; a reader may
+	// spend a private-key operation on each that names its key, so [Open]
+	// refuses a message with more (and the intake does not store it).
+	MaxSessionKeys = 32
+	// MaxEntries bounds the entries of one thread: no intake keeps more
+	// (its threads.max_entries is at most this), and a client refuses a
+	// [View] with more.
+	MaxEntries = 100_000
 )
 
 // View is a thread as the intake returns it: the report's id and receipt

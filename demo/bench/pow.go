@@ -23,11 +23,15 @@ const powRuns = 40
 func (b *bench) pow() error {
 	wasm := filepath.Join(b.tmp, "powbench.wasm")
 	build := exec.Command("go", "build", "-trimpath", "-o", wasm, "./core/internal/pow/powbench")
-	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	// The machine's Go, as make widget builds the browser program (see the
+	// Makefile's WASM_GO), and its wasm_exec.js.
+	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "GOTOOLCHAIN=local")
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("building powbench: %v\n%s", err, out)
 	}
-	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	env := exec.Command("go", "env", "GOROOT")
+	env.Env = append(os.Environ(), "GOTOOLCHAIN=local")
+	goroot, err := env.Output()
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,7 @@ import (
 // that both arrive in the receiver's store and, as PGP/MIME emails, in
 // Mailpit, and decrypt.
 func TestTheDemoFilesOneReportPerSeedPage(t *testing.T) {
+	needs(t, "Chromium and Mailpit")
 	mailpit, _ := filepath.Abs("../../bin/tools/mailpit")
 	if _, err := os.Stat(mailpit); err != nil {
 		t.Fatal("Mailpit is not installed: run make deps (.ci/deps)")

@@ -22,6 +22,7 @@ import (
 // CSP it asks for into a plain HTML page, and files a report through it
 // with the config init wrote.
 func TestTheInitSnippetWorksInAPlainPage(t *testing.T) {
+	needs(t, "Chromium")
 	v := setUp(t, "comoo")
 	widgetOrigin := strings.TrimSuffix(v.widgetURL, "/?config=config.json")
 	dir := t.TempDir()

@@ -21,6 +21,7 @@ import (
 // origin under /sealpost/ (the site generated with -prefix /sealpost), under
 // the strict CSP, embeds it in a page at / and files a report.
 func TestTheWidgetWorksUnderAPathPrefix(t *testing.T) {
+	needs(t, "Chromium")
 	v := setUp(t, "comoo")
 	dir := filepath.Join(t.TempDir(), "widget")
 	gen := exec.Command("go", "run", "./wasm", "-out", dir, "-prefix", "/sealpost")

@@ -54,6 +54,7 @@ func codeBlocks(t *testing.T, path, lang string) []string {
 // vendor's serves the security page (with the README's embed snippet) and
 // the config, and a report filed through that page arrives.
 func TestTheServerSnippetsServeAWorkingWidget(t *testing.T) {
+	needs(t, "nginx (with its brotli_static module), Caddy and Chromium")
 	for _, server := range []string{"nginx", "caddy"} {
 		t.Run(server, func(t *testing.T) {
 			if _, err := exec.LookPath(server); err != nil {

@@ -52,6 +52,7 @@ const enquiryDays = 14
 // travel only in Authorization headers. The intake's store holds none of
 // them either.
 func TestAThreadBetweenAPseudonymousReporterAndTheVendor(t *testing.T) {
+	needs(t, "Chromium")
 	started := time.Now()
 	t.Cleanup(func() { t.Logf("the thread test ran in %s", time.Since(started).Round(100*time.Millisecond)) })
 

@@ -1,8 +1,10 @@
 // Command site is the demo's vendor web site: a security page per seed
-// policy (Comoo and Cocomm) with the widget embedded by one script tag, the
-// widget served from its own origin, the intake (`sealpost serve`, run as a
-// vendor runs it), and, when Mailpit is installed, the intake's mail relay
-// into its mailbox.
+// policy (Comoo and Cocomm) with the widget embedded by one script tag, a
+// third page with Comoo's policy as it is written (email only: the form
+// seals the report, the reporter emails it; no server), the widget served
+// from its own origin with the headers widget.Policy gives (frame-ancestors:
+// the site), the intake (`sealpost serve`, run as a vendor runs it), and,
+// when Mailpit is installed, the intake's mail relay into its mailbox.
 //
 //	go run ./demo/site -port 8080 -widget dist/widget -state demo/.state -sealpost bin/sealpost
 //
@@ -38,6 +40,7 @@ import (
 	"github.com/sealpost/sealpost/core/config"
 	"github.com/sealpost/sealpost/core/pgpkey"
 	"github.com/sealpost/sealpost/core/receiver"
+	"github.com/sealpost/sealpost/widget"
 )
 
 func main() {
@@ -57,7 +60,14 @@ func main() {
 	}
 }
 
-var seeds = []string{"comoo", "cocomm"}
+// seeds are the demo's pages, each with the seed config of its name:
+// comoo-email is Comoo's policy as written (encrypt, then email it), whose
+// address the demo replaces with emailAddress.
+var seeds = []string{"comoo", "cocomm", "comoo-email"}
+
+// emailAddress is where the email-only page's reports are addressed: no
+// one's mailbox.
+const emailAddress = "security@demo.invalid"
 
 var mailSMTPAddr, mailWebAddr, sealpostBin string
 
@@ -104,7 +114,11 @@ func run(port int, widgetDir, state, examples, mailpit string) error {
 		}
 		enquiryDays = max(enquiryDays, cfg.Promises.StatusEnquiryMinDays)
 		cfg.Key = config.Key{Armored: string(pub), Fingerprint: set.Keys[0].Fingerprint}
-		cfg.Endpoint.URL = receiverURL + "/reports"
+		if cfg.EmailOnly() {
+			cfg.Org.SecurityEmail = emailAddress
+		} else {
+			cfg.Endpoint.URL = receiverURL + "/reports"
+		}
 		if configs[seed], err = json.MarshalIndent(cfg, "", "  "); err != nil {
 			return err
 		}
@@ -134,7 +148,7 @@ func run(port int, widgetDir, state, examples, mailpit string) error {
 
 	servers := []*http.Server{
 		{Addr: fmt.Sprintf("127.0.0.1:%d", port), Handler: siteHandler(widget, keyZip, configs)},
-		{Addr: fmt.Sprintf("127.0.0.1:%d", port+1), Handler: widgetHandler(widgetDir, receiverURL, configs)},
+		{Addr: fmt.Sprintf("127.0.0.1:%d", port+1), Handler: widgetHandler(widgetDir, widgetPolicy(receiverURL, site), configs)},
 	}
 	errc := make(chan error, len(servers))
 	for _, s := range servers {
@@ -168,6 +182,8 @@ func banner(fingerprint, site, widget, intake, mailbox, store, secret, credentia
 
   Comoo's security page:   %[3]s/comoo
   Cocomm's security page:  %[3]s/cocomm
+  Comoo's, email only:     %[3]s/comoo-email   (no endpoint: the form seals the report, the reporter downloads it
+                           and emails it to `+emailAddress+`; nothing is posted)
   the widget's origin:     %[4]s
   the intake:              %[5]s/reports   (sealpost serve, store: %[7]s; proof of work on, at the default difficulty;
                            threads on: a reporter writes unasked at most once every %[10]d days)
@@ -283,15 +299,19 @@ func zipOf(name string, data []byte) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
+// widgetPolicy is the widget origin's policy: it fetches from itself (the
+// configs carry the key) and posts to the intake, and only the site's
+// pages may frame it.
+func widgetPolicy(receiverURL, site string) widget.Policy {
+	return widget.Policy{Connect: []string{receiverURL}, FrameAncestors: []string{site}}
+}
+
 // widgetHandler serves the widget's static site and the seed configs, with
-// the CORS and CSP headers widget/README.md asks for.
-func widgetHandler(dir, receiverURL string, configs map[string][]byte) http.Handler {
+// the headers widget/README.md asks for (widget.Policy).
+func widgetHandler(dir string, policy widget.Policy, configs map[string][]byte) http.Handler {
 	files := http.FileServer(http.Dir(dir))
-	csp := "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' " + receiverURL +
-		"; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'"
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-		w.Header().Set("Content-Security-Policy", csp)
+		policy.Set(w.Header())
 		if seed, ok := strings.CutPrefix(r.URL.Path, "/configs/"); ok {
 			cfg, found := configs[strings.TrimSuffix(seed, ".json")]
 			if !found {
@@ -313,10 +333,12 @@ var page = template.Must(template.New("page").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Name}}: responsible disclosure (Sealpost demo)</title></head>
 <body style="font-family: system-ui, sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem">
-<p><a href="/comoo">Comoo</a> · <a href="/cocomm">Cocomm</a> · <a href="/public_key.zip">public_key.zip</a></p>
-<h1>{{.Name}}: responsible disclosure</h1>
+<p><a href="/comoo">Comoo</a> · <a href="/cocomm">Cocomm</a> · <a href="/comoo-email">Comoo, by email</a> · <a href="/public_key.zip">public_key.zip</a></p>
+<h1>{{.Name}}: responsible disclosure{{if .Email}}, by email{{end}}</h1>
 <p>{{.Summary}}</p>
-<p>This is a demo page: reports go to a local receiver, encrypted to a demo key.</p>
+{{if .Email}}<p>This is a demo page of a vendor with no server: the form encrypts the report to a demo key, and you download it and email it from your own mail program to {{.Email}} (no one's mailbox).</p>
+{{else}}<p>This is a demo page: reports go to a local receiver, encrypted to a demo key.</p>
+{{end}}
 <script src="{{.Widget}}/sealpost.js" data-config="{{.Widget}}/configs/{{.Seed}}.json" async></script>
 </body></html>`))
 
@@ -335,7 +357,11 @@ func siteHandler(widget string, keyZip []byte, configs map[string][]byte) http.H
 			var cfg config.Config
 			json.Unmarshal(configs[seed], &cfg)
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			page.Execute(w, map[string]string{"Name": cfg.Org.Name, "Summary": cfg.Org.PolicySummary, "Widget": widget, "Seed": seed})
+			email := ""
+			if cfg.EmailOnly() {
+				email = cfg.Org.SecurityEmail
+			}
+			page.Execute(w, map[string]string{"Name": cfg.Org.Name, "Summary": cfg.Org.PolicySummary, "Widget": widget, "Seed": seed, "Email": email})
 		default:
 			http.NotFound(w, r)
 		}

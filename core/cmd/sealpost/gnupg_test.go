@@ -17,7 +17,7 @@ import (
 // byte-identical to the post) and checks its signature.
 func TestGnuPGReadsAReplyWithTheExportedReplyKey(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs GnuPG: the full tier runs it")
+		t.Skip("needs GnuPG: run make deps (the full tier, make test, runs it)")
 	}
 	if _, err := exec.LookPath("gpg"); err != nil {
 		t.Fatal("GnuPG (gpg) is not installed: run make deps (.ci/deps)")

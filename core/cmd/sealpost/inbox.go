@@ -101,7 +101,7 @@ func (e *env) inbox(args []string) error {
 	if len(failures) > 0 {
 		fmt.Fprintf(e.stdout, "\nThe mail server refused %d report(s) for good; they are in the store, unpack them as above:\n", len(failures))
 		for _, f := range failures {
-			fmt.Fprintf(e.stdout, "  %s  %s  %s\n", f.ID, f.At.Format(time.RFC3339), f.Reason)
+			fmt.Fprintf(e.stdout, "  %s  %s  %s\n", f.ID, f.At.Format(time.RFC3339), report.Clean(f.Reason))
 		}
 	}
 	return nil

@@ -8,9 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
-	"net/url"
 	"os"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -18,14 +19,15 @@ import (
 	"github.com/sealpost/sealpost/core/config"
 	"github.com/sealpost/sealpost/core/pgpkey"
 	"github.com/sealpost/sealpost/core/securitytxt"
+	"github.com/sealpost/sealpost/widget"
 )
 
 // initConfig writes a vendor config from flags or from a security.txt,
 // checks its key, and prints the embed snippet and the headers to add.
 func (e *env) initConfig(args []string) error {
-	fs := e.flags("init", "init --name ORG --endpoint URL (--security-txt FILE|URL | --key FILE|URL --email ADDRESS) [flags] [--out config.json]")
+	fs := e.flags("init", "init --name ORG [--endpoint URL] (--security-txt FILE|URL | --key FILE|URL --email ADDRESS) [flags] [--out config.json]")
 	name := fs.String("name", "", "the organisation's `name` (required)")
-	endpoint := fs.String("endpoint", "", "the receiver `URL` reports are posted to (required)")
+	endpoint := fs.String("endpoint", "", "the receiver `URL` reports are posted to; none: email only (reporters email the sealed report to the security address)")
 	stxt := fs.String("security-txt", "", "draft from this security.txt (`file or https URL`)")
 	key := fs.String("key", "", "the public key: a `file` (put inline) or an https URL")
 	email := fs.String("email", "", "the security team's email `address`")
@@ -33,13 +35,15 @@ func (e *env) initConfig(args []string) error {
 	langs := fs.String("languages", "en", "the form's `languages`, comma-separated, the first the default")
 	widgetURL := fs.String("widget-url", "", "where the widget is hosted (`URL` of the folder holding sealpost.js)")
 	configURL := fs.String("config-url", "", "where config.json will be served (`URL`); default next to the widget")
+	pages := fs.String("pages", "", "the pages that embed the form (`URLs` or origins, comma-separated), for frame-ancestors; default the config's origin")
 	out := fs.String("out", "config.json", "the config `file` to write (never overwritten)")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	if *name == "" || *endpoint == "" {
-		return usageError("init: --name and --endpoint are required")
+	if *name == "" {
+		return usageError("init: --name is required")
 	}
+	site := embedding{widgetURL: *widgetURL, configURL: *configURL, pages: *pages}
 	if *stxt != "" {
 		data, err := e.fetchOrRead(*stxt, securitytxt.MaxBytes)
 		if err != nil {
@@ -75,15 +79,14 @@ func (e *env) initConfig(args []string) error {
 				notes = append(notes, n)
 			}
 		}
-		return e.finishInit(cfg, notes, *widgetURL, *configURL, *out)
+		return e.finishInit(cfg, notes, site, *out)
 	}
 	if *key == "" {
 		return usageError("init: give --security-txt, or --key (and --email)")
 	}
 	c := &config.Config{
-		Schema:   config.Schema,
-		Org:      config.Org{Name: *name, SecurityEmail: *email, PolicyURL: *policy},
-		Endpoint: config.Endpoint{URL: *endpoint, Format: "raw"},
+		Schema: config.Schema,
+		Org:    config.Org{Name: *name, SecurityEmail: *email, PolicyURL: *policy},
 		Fields: config.Fields{
 			Shown:    []string{"title", "category", "targets", "discovered_at", "description", "expected", "steps", "impact", "cvss", "cwe", "reporter.name", "reporter.email", "reporter.pgp_key"},
 			Required: []string{"targets", "description"},
@@ -92,6 +95,9 @@ func (e *env) initConfig(args []string) error {
 		Languages:   strings.Split(strings.ReplaceAll(*langs, " ", ""), ","),
 		Bounty:      config.Bounty{Kind: "none"},
 		Credit:      config.Credit{Offered: true, PseudonymAllowed: true},
+	}
+	if *endpoint != "" {
+		c.Endpoint = config.Endpoint{URL: *endpoint, Format: "raw"}
 	}
 	if strings.HasPrefix(*key, "https://") {
 		c.Key.URL = *key
@@ -105,10 +111,14 @@ func (e *env) initConfig(args []string) error {
 	if err := c.Check(); err != nil {
 		return err
 	}
-	return e.finishInit(c, nil, *widgetURL, *configURL, *out)
+	return e.finishInit(c, nil, site, *out)
 }
 
-func (e *env) finishInit(cfg *config.Config, notes []string, widgetURL, configURL, out string) error {
+// embedding is where the form will live: the widget's folder, the
+// config's URL, and the pages that embed it.
+type embedding struct{ widgetURL, configURL, pages string }
+
+func (e *env) finishInit(cfg *config.Config, notes []string, site embedding, out string) error {
 	keys, err := e.configKeys(cfg)
 	var ke *pgpkey.KeyError
 	if errors.As(err, &ke) {
@@ -144,11 +154,24 @@ func (e *env) finishInit(cfg *config.Config, notes []string, widgetURL, configUR
 	for _, n := range notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
-	if widgetURL == "" {
+	if cfg.EmailOnly() {
+		fmt.Fprintf(w, "email only: no endpoint; the form seals each report and the reporter emails it to %s (nothing to run)\n", cfg.Org.SecurityEmail)
+	}
+	if site.widgetURL == "" {
 		fmt.Fprintln(w, "\nGive --widget-url to get the embed snippet and the headers.")
 		return nil
 	}
-	base := strings.TrimSuffix(widgetURL, "/")
+	e.printEmbedding(cfg, k.Fingerprint, site, out)
+	return nil
+}
+
+// printEmbedding prints the snippet, the headers of the vendor's page and
+// of the widget's origin (widget.PolicyFor, the one home of the widget's
+// CSP), and the build settings that lock the widget to this config.
+func (e *env) printEmbedding(cfg *config.Config, fingerprint string, site embedding, out string) {
+	w := e.stdout
+	base := strings.TrimSuffix(site.widgetURL, "/")
+	configURL := site.configURL
 	if configURL == "" {
 		configURL = base + "/config.json"
 	}
@@ -159,43 +182,38 @@ func (e *env) finishInit(cfg *config.Config, notes []string, widgetURL, configUR
 	} else {
 		fmt.Fprintf(w, "\nnote: %v: the snippet has no integrity hash; make build prints it\n", err)
 	}
-	widgetOrigin := originOf(base)
+	widgetOrigin := widget.Origin(base)
+	var pages []string
+	for _, p := range strings.Split(site.pages, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			pages = append(pages, p)
+		}
+	}
+	if len(pages) == 0 {
+		pages = []string{configURL}
+	}
+	policy := widget.PolicyFor(cfg, widgetOrigin, configURL, pages)
 	fmt.Fprintf(w, "\nPaste where the form should appear:\n\n  <script src=\"%s/sealpost.js\" data-config=\"%s\"%s async></script>\n", base, configURL, integrity)
 	fmt.Fprintf(w, "\nYour page's Content-Security-Policy must allow the widget:\n\n  script-src %s; frame-src %s\n", widgetOrigin, widgetOrigin)
-	fmt.Fprintf(w, "\nThe widget's origin serves every file, and config.json, with:\n\n  Access-Control-Allow-Origin: *\n  Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src %s; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'\n",
-		strings.Join(connectSources(cfg, widgetOrigin, configURL), " "))
+	fmt.Fprintf(w, "\nThe widget's origin serves every file, and config.json, with:\n\n")
+	header := policy.Header()
+	for _, name := range slices.Sorted(maps.Keys(header)) {
+		fmt.Fprintf(w, "  %s: %s\n", name, header.Get(name))
+	}
+	fmt.Fprintf(w, "\n%s (give --pages to change the pages)\n", policy.Explain())
+	if len(policy.FrameAncestors) == 0 {
+		fmt.Fprintln(w, "note: frame-ancestors allows only the widget's own origin: give --pages with the pages that embed the form")
+	}
+	fmt.Fprintf(w, "\nLock the widget to this config (it then refuses any other ?config= without fetching it):\n\n  make build CONFIG_URL=%s\n", configURL)
+	fmt.Fprintf(w, "\nTo have it check the config's signature too, sign each version you publish and serve %s.asc next to it:\n\n"+
+		"  sealpost config sign --secret-key SECRET-KEY.asc %s\n  make build CONFIG_URL=%s CONFIG_SIGNER=%s\n", path.Base(configURL), out, configURL, fingerprint)
+	if cfg.EmailOnly() {
+		return
+	}
 	fmt.Fprintf(w, "\nThe receiver must accept the frame's origin: \"allowed_origins\": [%q]\n"+
 		"(add \"null\" only if you serve the widget from your page's own origin: the frame then runs in an opaque origin)\n", widgetOrigin)
 	fmt.Fprintln(w, "\nsealpost serve asks each report for a proof of work by default (about half a second in a browser):\n"+
 		"\"proof_of_work\": {\"difficulty\": 0} in its config turns it off; see core/receiver/README.md.")
-	return nil
-}
-
-// connectSources are the origins the widget's frame fetches from: itself,
-// the config's, the key's (an https URL, or the WKD hosts) and the
-// receiver's.
-func connectSources(cfg *config.Config, widgetOrigin, configURL string) []string {
-	sources := []string{"'self'"}
-	add := func(rawURL string) {
-		if u, err := url.Parse(rawURL); err != nil || u.Host == "" {
-			return // relative: the widget's own origin
-		}
-		if o := originOf(rawURL); o != widgetOrigin && !slices.Contains(sources, o) {
-			sources = append(sources, o)
-		}
-	}
-	add(configURL)
-	if cfg.Key.URL != "" {
-		add(cfg.Key.URL)
-	}
-	if cfg.Key.WKD != "" {
-		if advanced, direct, err := pgpkey.WKDURLs(cfg.Key.WKD); err == nil {
-			add(advanced)
-			add(direct)
-		}
-	}
-	add(cfg.Endpoint.URL)
-	return sources
 }
 
 // fetchOrRead reads a local file, or GETs an https URL, at most limit bytes.
@@ -222,14 +240,6 @@ func (e *env) fetchOrRead(source string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s is larger than %d bytes", source, limit)
 	}
 	return data, err
-}
-
-func originOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return raw
-	}
-	return u.Scheme + "://" + u.Host
 }
 
 // localKey keeps a security.txt's openpgp4fpr pins and drops its key URLs,

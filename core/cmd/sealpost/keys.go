@@ -42,15 +42,7 @@ func (e *env) loadKeys(source, pin string) (*pgpkey.Set, error) {
 
 // configKeys loads the key a vendor config names.
 func (e *env) configKeys(cfg *config.Config) (*pgpkey.Set, error) {
-	k := cfg.Key
-	switch {
-	case k.Armored != "":
-		return pgpkey.Parse([]byte(k.Armored), pgpkey.Options{Now: e.now, Pin: k.Fingerprint})
-	case k.URL != "":
-		return e.loadKeys(k.URL, k.Fingerprint)
-	default:
-		return e.loadKeys(k.WKD, k.Fingerprint)
-	}
+	return pgpkey.Load(context.Background(), nil, pgpkey.Source(cfg.Key), pgpkey.Options{Now: e.now})
 }
 
 func fileExists(name string) bool {
@@ -133,45 +125,6 @@ func (e *env) printKey(k *pgpkey.Key) {
 	for _, w := range k.Warnings {
 		fmt.Fprintf(e.stdout, "warning:     %s\n", w)
 	}
-}
-
-func (e *env) keygen(args []string) error {
-	fs := e.flags("keygen", "keygen --demo [--name NAME] [--email ADDRESS] --out DIR")
-	demo := fs.Bool("demo", false, "make a demo key pair, labelled as such (the only kind this command makes)")
-	name := fs.String("name", "Demo Vendor Security", "the key's `name`")
-	email := fs.String("email", "security@demo.invalid", "the key's email `address`")
-	out := fs.String("out", "", "`folder` to write demo-public.asc and demo-secret.asc into")
-	if _, err := parse(fs, args, 0); err != nil {
-		return err
-	}
-	if !*demo {
-		return usageError("keygen makes demo keys only (--demo): make a real vendor key with GnuPG or Sequoia, so its secret never leaves your machine")
-	}
-	if *out == "" {
-		return usageError("keygen: --out is required")
-	}
-	pub, sec, err := pgpkey.DemoKey(*name, *email, e.now())
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(*out, 0o700); err != nil {
-		return err
-	}
-	for file, data := range map[string][]byte{"demo-public.asc": pub, "demo-secret.asc": sec} {
-		f, err := os.OpenFile(filepath.Join(*out, file), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
-			return fmt.Errorf("%w; nothing is overwritten", err)
-		}
-		if _, err := f.Write(data); err != nil {
-			f.Close()
-			return err
-		}
-		if err := f.Close(); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(e.stdout, "wrote %s and %s (%s)\n", filepath.Join(*out, "demo-public.asc"), filepath.Join(*out, "demo-secret.asc"), pgpkey.DemoLabel)
-	return nil
 }
 
 // vendorKeys are the vendor's keys as its secret key file gives them: the

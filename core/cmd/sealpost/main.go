@@ -18,9 +18,12 @@
 //	sealpost follow --server URL (--code CODE | --code-file FILE) [--key FILE|URL|ADDRESS [--pin FPR] | --config FILE] [--format text|json] [--write FILE|-]
 //	sealpost follow --export-key (--code CODE | --code-file FILE) [--out FILE]
 //	sealpost keygen --demo --out DIR
-//	sealpost init --name ORG --endpoint URL (--security-txt FILE|URL | --key FILE|URL) [--widget-url URL] [--out FILE]
+//	sealpost keygen --pq [--demo] [--name NAME] --email ADDRESS [--passphrase-file FILE] --out DIR
+//	sealpost export --format ghsa|osv|csaf [--config FILE] [--vendor NAME] [--namespace URL] [--product NAME] [--ecosystem NAME] [--id ID] [--out FILE] REPORT-FOLDER
+//	sealpost init --name ORG [--endpoint URL] (--security-txt FILE|URL | --key FILE|URL) [--widget-url URL] [--pages URLS] [--out FILE]
 //	sealpost render [--format text|json|mime] [--attach FILE]... [FILE|-]
 //	sealpost config check FILE
+//	sealpost config sign --secret-key FILE [--passphrase-file FILE] [--out FILE] FILE
 //	sealpost securitytxt parse [--format json|text] FILE|-
 //	sealpost securitytxt gen --config FILE [--expires DAYS] [--canonical URL]
 //
@@ -69,9 +72,10 @@ commands:
   inbox        list the reports in an intake's store: titles, statuses, deadlines, relay failures
   reply        answer a report in its thread: a status and a message, for the reporter only
   follow       read a report's thread with its reply code, and write to the vendor
-  keygen       make a demo key pair (--demo)
+  keygen       make a demo key pair (--demo) or a post-quantum one (--pq)
+  export       write an advisory draft (GitHub, OSV, CSAF 2.0) from an opened report
   init         write a vendor config from flags or a security.txt, and print the embed snippet
-  config       check a vendor config: sealpost config check FILE
+  config       check a vendor config (config check FILE), or sign it (config sign --secret-key KEY FILE)
   securitytxt  parse or generate a security.txt (RFC 9116)
 
 Run "sealpost <command> -h" for a command's flags.
@@ -154,6 +158,8 @@ func (e *env) dispatch(args []string) error {
 		return e.keyInspect(rest[1:])
 	case "keygen":
 		return e.keygen(rest)
+	case "export":
+		return e.export(rest)
 	case "seal":
 		return e.seal(rest)
 	case "serve":
@@ -171,8 +177,11 @@ func (e *env) dispatch(args []string) error {
 	case "open":
 		return e.open(rest)
 	case "config":
+		if len(rest) > 0 && rest[0] == "sign" {
+			return e.configSign(rest[1:])
+		}
 		if len(rest) == 0 || rest[0] != "check" {
-			return usageError("usage: sealpost config check FILE")
+			return usageError("usage: sealpost config check FILE | sealpost config sign --secret-key FILE FILE")
 		}
 		return e.configCheck(rest[1:])
 	case "securitytxt":

@@ -5,13 +5,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-message"
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/sealpost/sealpost/core/report"
@@ -64,6 +64,37 @@ func TestScripts(t *testing.T) {
 	})
 }
 
+// TestEveryScriptThatRunsAnotherToolSkipsUnderShort: the quick tier (make
+// test-quick, -short) runs no program but Go's, so a script reaches its
+// first gpg, sq, rnp or node line only past a [short] skip that names the
+// make deps item bringing it; without -short it runs them all.
+func TestEveryScriptThatRunsAnotherToolSkipsUnderShort(t *testing.T) {
+	scripts, err := filepath.Glob("testdata/script/*.txtar")
+	if err != nil || len(scripts) == 0 {
+		t.Fatalf("no scripts: %v", err)
+	}
+	tool := regexp.MustCompile(`^(\[[^\]]*\] )?!? *exec (gpg|sq|rnp|node)\b`)
+	for _, path := range scripts {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		skipped := false
+		for i, line := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(line, "-- ") {
+				break // the files
+			}
+			if strings.HasPrefix(line, "[short] skip") && strings.Contains(line, "make deps") {
+				skipped = true
+			}
+			if m := tool.FindStringSubmatch(line); m != nil && !skipped && !strings.Contains(m[1], "!short") {
+				t.Errorf("%s:%d runs %s with no [short] skip naming make deps before it", path, i+1, m[2])
+				break
+			}
+		}
+	}
+}
+
 // mimecheck PLAIN REPORT [ATTACHMENT...] checks that PLAIN, a decrypted
 // message, is the MIME entity of REPORT (report.json as given to seal) with
 // exactly the ATTACHMENT files' bytes, in order.
@@ -71,40 +102,35 @@ func mimecheck(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 2 {
 		ts.Fatalf("usage: mimecheck PLAIN REPORT [ATTACHMENT...]")
 	}
-	ent, err := message.Read(strings.NewReader(ts.ReadFile(args[0])))
-	ts.Check(err)
 	want, err := report.Parse(strings.NewReader(ts.ReadFile(args[1])))
 	ts.Check(err)
-	mr := ent.MultipartReader()
-	if mr == nil {
-		ts.Fatalf("%s is not a multipart entity", args[0])
-	}
+	m, err := report.ReadMIME(strings.NewReader(ts.ReadFile(args[0])))
+	ts.Check(err)
 	var parts [][]byte
 	for {
-		p, err := mr.NextPart()
+		a, err := m.NextAttachment()
 		if err == io.EOF {
 			break
 		}
 		ts.Check(err)
-		body, err := io.ReadAll(p.Body)
+		body, err := io.ReadAll(a.Body)
 		ts.Check(err)
 		parts = append(parts, body)
 	}
 	files := args[2:]
-	if len(parts) != 2+len(files) {
-		ts.Fatalf("%d parts, want %d", len(parts), 2+len(files))
+	if len(parts) != len(files) {
+		ts.Fatalf("%d attachments, want %d", len(parts), len(files))
 	}
-	got, err := report.Parse(bytes.NewReader(parts[1]))
-	ts.Check(err)
+	got := m.Report
 	if got.Title != want.Title || got.Description != want.Description || !slices.Equal(got.Targets, want.Targets) ||
 		got.Steps != want.Steps || got.Reporter != want.Reporter || got.CVSS != want.CVSS {
 		ts.Fatalf("report.json differs:\n got %+v\nwant %+v", got, want)
 	}
-	if !bytes.Contains(parts[0], []byte(want.Description)) {
+	if !bytes.Contains(m.Text, []byte(want.Description)) {
 		ts.Fatalf("the text part lacks the description")
 	}
 	for i, f := range files {
-		if string(parts[2+i]) != ts.ReadFile(f) {
+		if string(parts[i]) != ts.ReadFile(f) {
 			ts.Fatalf("attachment %d differs from %s", i+1, f)
 		}
 	}

@@ -79,9 +79,13 @@ func (e *env) reply(args []string) error {
 	to := append([]*pgpkey.Key{replyKey}, vendor.public...)
 	if rep.Reporter.PGPKey != "" {
 		set, err := pgpkey.Parse([]byte(rep.Reporter.PGPKey), pgpkey.Options{Now: e.now})
-		if err != nil {
+		switch {
+		case err != nil:
 			fmt.Fprintf(e.stderr, "sealpost: warning: the reporter's own key (reporter.pgp_key) is refused, so the reply is sealed to its reply key only: %s\n", report.Clean(err.Error()))
-		} else {
+		case len(to)+len(set.Keys) > thread.MaxSessionKeys:
+			// A key ring in reporter.pgp_key must not make the reply unreadable.
+			fmt.Fprintf(e.stderr, "sealpost: warning: the reporter's own key (reporter.pgp_key) holds %d keys, more than a thread message may be sealed to (%d in all), so the reply is sealed to its reply key only\n", len(set.Keys), thread.MaxSessionKeys)
+		default:
 			to = append(to, set.Keys...)
 		}
 	}

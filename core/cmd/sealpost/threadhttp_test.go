@@ -7,7 +7,8 @@ import (
 )
 
 // An intake's answer is outside input: parseView never panics, and what
-// it accepts names a report and only entries from the two sides.
+// it accepts names a report and only entries from the two sides, numbered
+// upwards, no more than an intake keeps.
 func FuzzParseView(f *testing.F) {
 	f.Add([]byte(`{"report_id":"r-1","received_at":"2026-11-23T12:00:00Z","entries":[{"seq":1,"from":"vendor","at":"2026-11-23T13:00:00Z","message":"x"}]}`))
 	f.Add([]byte(`{"report_id":"r-1","received_at":"2026-11-23T12:00:00Z","entries":[],"next_enquiry_at":"2026-11-30T12:00:00Z","enquiry_interval_days":7}`))
@@ -21,9 +22,15 @@ func FuzzParseView(f *testing.F) {
 		if v.ReportID == "" {
 			t.Error("accepted a view with no report id")
 		}
-		for _, e := range v.Entries {
+		if len(v.Entries) > thread.MaxEntries {
+			t.Errorf("accepted %d entries", len(v.Entries))
+		}
+		for i, e := range v.Entries {
 			if e.From != thread.FromVendor && e.From != thread.FromReporter {
 				t.Errorf("accepted an entry from %q", e.From)
+			}
+			if e.Seq < 1 || i > 0 && e.Seq <= v.Entries[i-1].Seq {
+				t.Errorf("accepted entry %d numbered %d", i+1, e.Seq)
 			}
 		}
 	})

@@ -45,18 +45,34 @@ func Families() []Family {
 		{Name: "brainpoolp384", GnuPG22: true, Config: ecdsa(packet.CurveBrainpoolP384)},
 		{Name: "v6-ed25519", Config: packet.Config{Algorithm: packet.PubKeyAlgoEd25519, V6Keys: true, AEADConfig: &packet.AEADConfig{}}},
 		{Name: "v6-ed448", Config: packet.Config{Algorithm: packet.PubKeyAlgoEd448, V6Keys: true, AEADConfig: &packet.AEADConfig{}}},
+		// Post-quantum (RFC 9980): a v6 ML-DSA-65+Ed25519 key with an
+		// ML-KEM-768+X25519 subkey, and a v4 Ed25519 key with an X25519
+		// and an ML-KEM-768+X25519 subkey (see New), as sealpost keygen
+		// --pq makes. Only go-crypto decrypts what is sealed to them.
+		{Name: "v6-mldsa65", Config: packet.Config{Algorithm: packet.PubKeyAlgoMldsa65Ed25519, V6Keys: true, AEADConfig: &packet.AEADConfig{}}},
+		{Name: "v4-mlkem768", Config: packet.Config{Algorithm: packet.PubKeyAlgoMlkem768X25519}},
 	}
 }
 
 // New makes a key of config's family, created at Now plus age (negative
-// for an older key), for "name <email>".
+// for an older key), for "name <email>". A v4 config of algorithm
+// ML-KEM-768+X25519, which cannot sign, makes an Ed25519 key with an
+// X25519 subkey and an ML-KEM-768+X25519 subkey of the same age.
 func New(name, email string, config packet.Config, age time.Duration) (*openpgp.Entity, error) {
 	created := Now.Add(age)
 	config.Time = func() time.Time { return created }
 	if config.DefaultCipher == 0 {
 		config.DefaultCipher = packet.CipherAES256
 	}
+	pq := config.Algorithm == packet.PubKeyAlgoMlkem768X25519 && !config.V6Keys
+	if pq {
+		config.Algorithm = packet.PubKeyAlgoEdDSA
+	}
 	e, err := openpgp.NewEntity(name, "test key", email, &config)
+	if err == nil && pq {
+		config.Algorithm = packet.PubKeyAlgoMlkem768X25519
+		err = e.AddEncryptionSubkey(&config)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("testkeys: algorithm %v: %w", config.Algorithm, err)
 	}
