@@ -18,20 +18,23 @@ func main() {
 		panic("sealpost: this build's lock is broken: " + err.Error())
 	}
 	lock = l
+	p := &widget.Platform{
+		HTTP:        xhrClient{},
+		FilesFrom:   filesFrom,
+		NewOutbox:   openIDBOutbox,
+		NewSealSink: newBlobSink,
+		NewCBC:      newWebCBC,
+		Yield:       yieldToBrowser,
+		Clipboard:   copyToClipboard,
+		Mark:        markWithMemory,
+	}
 	// Whether the frame has storage of its own is known only before the
 	// shim stands in for it: only then may the receipt keep a reply code.
 	if storageWorks("localStorage") {
-		widget.CodeStore = webStorage{name: "localStorage"}
+		p.CodeStore = webStorage{name: "localStorage"}
 	}
 	shimStorage()
-	widget.Clipboard = copyToClipboard
-	widget.FilesFrom = filesFrom
-	widget.NewOutbox = openIDBOutbox
-	widget.NewSealSink = newBlobSink
-	widget.Mark = markWithMemory
-	widget.NewCBC = newWebCBC
-	widget.Yield = yieldToBrowser
-	widget.HTTP = xhrClient{}
+	platform = p
 	h := parentHost{}
 	h.watchHeight()
 	host = h

@@ -15,8 +15,12 @@ import (
 	"github.com/sealpost/sealpost/widget"
 )
 
-// host is the embedding page; set by the browser program, nil natively.
-var host widget.Host
+// host is the embedding page and platform the browser's services: set by
+// the browser program, nil natively (the static prerender).
+var (
+	host     widget.Host
+	platform *widget.Platform
+)
 
 // configURL and configSigner lock a build to its vendor's config: set by
 // the linker (make build CONFIG_URL=... CONFIG_SIGNER=... passes
@@ -28,5 +32,5 @@ var (
 )
 
 func routes() {
-	app.Route("/", func() app.Composer { return &widget.App{Host: host, Lock: lock} })
+	app.Route("/", func() app.Composer { return &widget.App{Host: host, Lock: lock, Platform: platform} })
 }

@@ -30,6 +30,9 @@ type App struct {
 	Host Host
 	// Lock is what the build fixes about the config (see wasm/).
 	Lock Lock
+	// Platform is the browser's services, handed down to the views; nil
+	// means the zero Platform, with which the form cannot load (no HTTP).
+	Platform *Platform
 
 	form      *Form
 	follow    *Follow
@@ -43,11 +46,6 @@ type App struct {
 	lang    string
 }
 
-// HTTP sends the widget's requests (the config, the key, the posts, the
-// thread). The browser program (wasm/) sets its XMLHttpRequest client,
-// which reports upload progress; the form cannot load without one.
-var HTTP deliver.Doer
-
 // OnNav shows the view the URL names, and loads the vendor when the page
 // opens.
 func (a *App) OnNav(ctx app.Context) {
@@ -57,12 +55,13 @@ func (a *App) OnNav(ctx app.Context) {
 		return
 	}
 	a.loading = true
-	mark("sealpost:nav")
+	p := a.Platform.orDefault()
+	p.mark("sealpost:nav")
 	lang := browserLanguages()
 	lock := a.Lock
 	ctx.Async(func() {
-		v, err := lock.Load(context.Background(), HTTP, page, time.Now)
-		mark("sealpost:vendor-loaded")
+		v, err := lock.Load(withMark(context.Background(), p), p.HTTP, page, time.Now)
+		p.mark("sealpost:vendor-loaded")
 		ctx.Dispatch(func(ctx app.Context) {
 			a.loading = false
 			if err != nil {
@@ -106,20 +105,21 @@ func (a *App) show(following bool) {
 // views are the form and the Follow view for a vendor, wired to the
 // browser's services.
 func (a *App) views(v *Vendor, langs []string) (*Form, *Follow) {
+	p := a.Platform.orDefault()
 	f := NewForm(v.Config, "")
 	f.Lang = v.Config.Language(langs...)
 	f.Key, f.KeyErr = v.Key, v.KeyErr
-	f.Host = a.Host
+	f.Host, f.Platform = a.Host, p
 	if v.Key != nil {
-		s := &CoreSubmitter{Config: v.Config, Keys: []*pgpkey.Key{v.Key}}
+		s := &CoreSubmitter{Config: v.Config, Keys: []*pgpkey.Key{v.Key}, Platform: p}
 		if !v.Config.EmailOnly() {
-			s.Client = &deliver.Client{Endpoint: v.Config.Endpoint.URL, Format: v.Config.Format(), HTTP: HTTP,
+			s.Client = &deliver.Client{Endpoint: v.Config.Endpoint.URL, Format: v.Config.Format(), HTTP: p.HTTP,
 				Challenge: deliver.ChallengeURL(v.Config.Endpoint.URL)}
 		}
 		f.Submitter = s
 	}
-	f.Clipboard, f.Codes = Clipboard, CodeStore
-	follow := &Follow{Config: v.Config, Lang: f.Lang, Key: v.Key, KeyErr: v.KeyErr, HTTP: HTTP, Codes: CodeStore}
+	f.Clipboard, f.Codes = p.Clipboard, p.CodeStore
+	follow := &Follow{Config: v.Config, Lang: f.Lang, Key: v.Key, KeyErr: v.KeyErr, HTTP: p.HTTP, Codes: p.CodeStore}
 	if f.threads() {
 		f.Follow = a.openFollow
 	}

@@ -14,13 +14,12 @@ import (
 func TestTheAppWiresTheViews(t *testing.T) {
 	f := load(t, "comoo", "en")
 	store := &MemoryStorage{}
-	CodeStore, HTTP = store, &fakeHTTP{}
-	defer func() { CodeStore, HTTP = nil, nil }()
+	net := &fakeHTTP{}
 	v := newVendorKeys(t, "Comoo Security Demo")
-	a := &App{}
+	a := &App{Platform: &Platform{HTTP: net, CodeStore: store}}
 	form, follow := a.views(&Vendor{Config: f.Config, Key: v.key}, []string{"fr-BE"})
 	a.form, a.follow = form, follow
-	if form.Follow == nil || form.Codes != store || follow.Codes != store || follow.Key != v.key || follow.HTTP != HTTP || follow.Lang != "fr" {
+	if form.Follow == nil || form.Codes != store || follow.Codes != store || follow.Key != v.key || follow.HTTP != net || follow.Lang != "fr" {
 		t.Errorf("form %+v, follow %+v", form, follow)
 	}
 	if !strings.Contains(tagOf(html(form), "follow-link"), `href="#follow"`) {

@@ -29,7 +29,7 @@
 // [Policy] is the one home of the widget origin's headers (CSP with
 // connect-src and frame-ancestors).
 //
-// Attachments come from the browser's File objects ([File], [FilesFrom]) and
+// Attachments come from the browser's File objects ([File], [Platform].FilesFrom) and
 // the sealed report goes into a [SealSink] (a Blob in the browser); a post
 // that fails leaves it in the [Outbox] (IndexedDB in the browser) for a
 // later visit. The browser program sets these hooks; natively they are

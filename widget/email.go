@@ -67,7 +67,7 @@ func (f *Form) keepForMail(ctx app.Context, sealed Sealed, key, mailto string, i
 	durable := putErr == nil && ob.Durable()
 	ctx.Dispatch(func(app.Context) {
 		f.sending, f.mailed = false, false
-		f.sealed, f.key, f.mailto, f.mailInline, f.summary = sealed, key, mailto, inline, summary
+		f.sealed, f.key, f.mailto, f.mailInline, f.summary = sealed, key, mailto, inline, f.withPromises(summary)
 		f.kept, f.keptDurable = putErr == nil, durable
 	})
 }

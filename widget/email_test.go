@@ -46,9 +46,8 @@ func emailForm(t *testing.T, lang string, v vendorKeys) *Form {
 func TestAnEmailOnlyReportIsSealedAndWaitsToBeEmailed(t *testing.T) {
 	v := newVendorKeys(t, "Comoo Security Demo")
 	net := &fakeHTTP{handler: func(w http.ResponseWriter, r *http.Request) { t.Errorf("email only, yet %s %s", r.Method, r.URL) }}
-	HTTP = net
-	t.Cleanup(func() { HTTP = nil })
 	f := emailForm(t, "en", v)
+	f.Platform = &Platform{HTTP: net}
 	host := &hostLog{}
 	f.Host = host
 	e, ctx := mount(t, f)

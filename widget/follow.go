@@ -43,7 +43,7 @@ type Follow struct {
 	// it. When nil, KeyErr says why, and nothing can be checked or answered.
 	Key    *pgpkey.Key
 	KeyErr error
-	// HTTP sends the thread's requests (see [HTTP]).
+	// HTTP sends the thread's requests (see [Platform].HTTP).
 	HTTP deliver.Doer
 	// Codes are the reply codes kept in this browser; nil: none.
 	Codes Storage

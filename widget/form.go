@@ -32,28 +32,28 @@ type Form struct {
 	Now func() time.Time
 	// Host is told when the report is submitted; nil means nobody.
 	Host Host
+	// Platform is the browser's services (see [Platform]); nil means the
+	// defaults.
+	Platform *Platform
 	// Outbox keeps sealed reports that could not be sent; nil means the
-	// browser's (see [NewOutbox]), opened when the form is mounted.
+	// Platform's, opened when the form is mounted.
 	Outbox Outbox
 	// Clipboard copies the reply code; nil: no Copy button (see
-	// [Clipboard]).
+	// [Platform].Clipboard).
 	Clipboard func(text string) error
 	// Codes keeps a reply code when the reporter asks to; nil (a frame
 	// without storage of its own): the receipt does not offer it (see
-	// [CodeStore]).
+	// [Platform].CodeStore).
 	Codes Storage
 	// Follow opens the Follow view on a report's reply code (the receipt's
 	// "Follow this report"); nil: no such button.
 	Follow     func(ctx app.Context, code thread.Code)
 	outboxOnce sync.Once
-	// warmUp runs the Submitter's WarmUp, if it has one, once a file of
-	// warmUpAbove bytes or more is attached.
-	warmUp sync.Once
+
+	// attachments is the attachment picker, made once (see [Attachments]).
+	attachments *Attachments
 
 	ready    bool
-	files    []chosen
-	hashing  bool
-	dragging bool
 	values   Values
 	problems map[string]report.Problem
 	sending  bool
@@ -132,7 +132,7 @@ func (f *Form) OnNav(ctx app.Context) {}
 func (f *Form) outbox() Outbox {
 	f.outboxOnce.Do(func() {
 		if f.Outbox == nil {
-			f.Outbox = openOutbox()
+			f.Outbox = f.Platform.openOutbox()
 		}
 	})
 	return f.Outbox
@@ -202,7 +202,7 @@ func (f *Form) firstProblem() string {
 // report is the report the form's values and files make.
 func (f *Form) report() *report.Report {
 	r := f.values.Report(f.Lang, time.Local, f.now())
-	for _, c := range f.files {
+	for _, c := range f.attachments.chosen() {
 		r.Attachments = append(r.Attachments, c.meta)
 	}
 	return r
@@ -238,4 +238,25 @@ func (f *Form) onCheck(field string) app.EventHandler {
 		}
 		f.set(field, v)
 	}
+}
+
+// renderAttachments is the attachment picker, given the form's language
+// and the problem it shows.
+func (f *Form) renderAttachments() app.UI {
+	if f.attachments == nil {
+		f.attachments = &Attachments{}
+	}
+	a := f.attachments
+	a.Lang, a.Limits, a.Problem = f.Lang, f.Config.Attachments, f.problems["attachments"]
+	a.FilesFrom = f.Platform.orDefault().FilesFrom
+	a.WarmUp = nil
+	if w, ok := f.Submitter.(interface{ WarmUp() }); ok {
+		a.WarmUp = w.WarmUp
+	}
+	a.OnChange = func() {
+		if _, shown := f.problems["attachments"]; shown {
+			f.validate()
+		}
+	}
+	return a
 }

@@ -53,7 +53,7 @@ func TestTheFormFollowsTheVendorsConfig(t *testing.T) {
 		`(verplicht)`,
 		`Distributed denial of service`, // out of scope
 		`href="https://www.comoo.be/contactus"`,
-		`Comoo will reply within 5 working days.`,
+		`Comoo antwoordt binnen 5 werkdagen.`, // the promises, in Dutch
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the form lacks %q", want)

@@ -7,14 +7,3 @@ package widget
 type Host interface {
 	Submitted(id, sha256 string)
 }
-
-// Mark records a moment of the form's work for performance tools: the
-// browser program makes it a User Timing mark, with the Go memory figures
-// as its detail (make bench reads them). nil natively.
-var Mark func(name string)
-
-func mark(name string) {
-	if Mark != nil {
-		Mark(name)
-	}
-}

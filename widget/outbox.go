@@ -38,11 +38,6 @@ type Outbox interface {
 	Durable() bool
 }
 
-// NewOutbox opens the outbox the form keeps undelivered reports in. The
-// browser program (wasm/) sets it to the IndexedDB one; nil, or an error
-// from it, means a [MemoryOutbox].
-var NewOutbox func() (Outbox, error)
-
 // MemoryOutbox keeps reports for as long as the page lives: the outbox of
 // a frame that has no storage (an opaque origin) and of native tests.
 type MemoryOutbox struct {
@@ -78,13 +73,3 @@ func (m *MemoryOutbox) Delete(key string) error {
 }
 
 func (m *MemoryOutbox) Durable() bool { return false }
-
-// openOutbox is the outbox to use: the browser's when it has one.
-func openOutbox() Outbox {
-	if NewOutbox != nil {
-		if o, err := NewOutbox(); err == nil {
-			return o
-		}
-	}
-	return &MemoryOutbox{}
-}

@@ -8,8 +8,10 @@ import (
 
 // withProgress wraps r in a progressReader, which still checks itself when
 // r does (see report.CheckedBody).
-func withProgress(r io.Reader, progress func(n int64)) io.Reader {
-	p := &progressReader{r: r, report: progress}
+// yield, when set, lets the browser run every yieldEvery bytes read, so
+// the page never waits long for the sealer (see [Platform].Yield).
+func withProgress(r io.Reader, yield func(), progress func(n int64)) io.Reader {
+	p := &progressReader{r: r, yield: yield, report: progress}
 	if c, ok := r.(report.CheckedBody); ok {
 		return checkedProgress{p, c.CheckedSHA256()}
 	}
@@ -27,23 +29,18 @@ func (c checkedProgress) CheckedSHA256() string { return c.sha256 }
 // MiB (and at the end), so that a 100 MB video makes 100 updates.
 type progressReader struct {
 	r                  io.Reader
+	yield              func()
 	report             func(n int64)
 	pending, unyielded int64
 }
-
-// Yield lets the browser run (input, painting) before sealing goes on; the
-// browser program sets it. Sealing calls it every yieldEvery bytes read, so
-// the page never waits long for the sealer; it may return at once when the
-// page had a turn a moment ago.
-var Yield func()
 
 const yieldEvery = 128 << 10
 
 func (p *progressReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
 	p.unyielded += int64(n)
-	if p.unyielded >= yieldEvery && Yield != nil {
-		Yield()
+	if p.unyielded >= yieldEvery && p.yield != nil {
+		p.yield()
 		p.unyielded = 0
 	}
 	p.pending += int64(n)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
-	"github.com/sealpost/sealpost/core/deliver"
 	"github.com/sealpost/sealpost/core/report"
 )
 
@@ -97,7 +96,7 @@ func (f *Form) renderPolicy() app.UI {
 	return app.Div().Class("sp-policy").Body(
 		list(text(lang, "we_ask", org), cfg.Guidelines),
 		list(text(lang, "out_of_scope", org), cfg.OutOfScope),
-		list(text(lang, "promises", org), deliver.Promises(cfg)),
+		list(text(lang, "promises", org), promises(lang, cfg)),
 		app.If(cfg.Org.LegalNotice != "" || cfg.Org.LegalURL != "", func() app.UI {
 			return app.Section().Body(
 				app.H2().Text(text(lang, "legal", org)),
@@ -153,7 +152,7 @@ func (f *Form) renderForm() app.UI {
 			}),
 		),
 		app.Range(controls).Slice(func(i int) app.UI { return controls[i] }),
-		app.If(f.Config.Attachments.MaxCount > 0, f.renderFiles),
+		app.If(f.Config.Attachments.MaxCount > 0, f.renderAttachments),
 		app.If(len(idControls) > 0, func() app.UI {
 			return app.FieldSet().Body(
 				app.Legend().Text(text(lang, "identity", org)),

@@ -25,17 +25,6 @@ type SealSink interface {
 	Close() (Sealed, error)
 }
 
-// NewSealSink makes the sink a report is sealed into. The browser program
-// (wasm/) sets it to a Blob builder; nil means memory.
-var NewSealSink func() SealSink
-
-func newSealSink() SealSink {
-	if NewSealSink != nil {
-		return NewSealSink()
-	}
-	return &memorySink{}
-}
-
 // SealedBytes is a sealed report held in memory.
 type SealedBytes []byte
 

@@ -13,7 +13,7 @@ import (
 
 func (f *Form) onSubmit(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	if f.sending || f.hashing || f.Submitter == nil || f.Key == nil {
+	if f.sending || f.attachments.reading() || f.Submitter == nil || f.Key == nil {
 		return
 	}
 	if !f.validate() {
@@ -27,9 +27,9 @@ func (f *Form) onSubmit(ctx app.Context, e app.Event) {
 	r := f.report()
 	var bodies []io.Reader
 	f.progress, f.total, f.uploaded, f.upload = 0, 0, 0, 0
-	for _, c := range f.files {
+	for _, c := range f.attachments.chosen() {
 		f.total += c.meta.Size
-		bodies = append(bodies, withProgress(c.file.Open(), func(n int64) {
+		bodies = append(bodies, withProgress(c.file.Open(), f.Platform.yield, func(n int64) {
 			ctx.Dispatch(func(app.Context) { f.progress += n })
 		}))
 	}
@@ -44,9 +44,9 @@ func (f *Form) onSubmit(ctx app.Context, e app.Event) {
 		}
 		var sealed Sealed
 		if err == nil {
-			mark("sealpost:seal-start")
+			f.Platform.mark("sealpost:seal-start")
 			sealed, err = f.Submitter.Seal(context.Background(), r, bodies)
-			mark("sealpost:seal-end")
+			f.Platform.mark("sealpost:seal-end")
 		}
 		if err != nil {
 			ctx.Dispatch(func(ctx app.Context) { f.sending, f.failure = false, err.Error() })
@@ -107,7 +107,7 @@ func (f *Form) post(ctx app.Context, sealed Sealed, key string, work *deliver.Wo
 	}
 	ctx.Dispatch(func(ctx app.Context) {
 		f.sending = false
-		f.summary, f.sealed, f.failure = summary, nil, ""
+		f.summary, f.sealed, f.failure = f.withPromises(summary), nil, ""
 		if summary.ByClient && !f.code.IsZero() {
 			// Not a Sealpost intake: no thread for the code to open.
 			f.keepCode(false)
@@ -163,7 +163,7 @@ func (f *Form) onResend(key string) app.EventHandler {
 					f.outboxFail = err.Error()
 				}
 				f.pending = slices.DeleteFunc(f.pending, func(q Pending) bool { return q.Key == p.Key })
-				f.resent = append(f.resent, summary)
+				f.resent = append(f.resent, f.withPromises(summary))
 				if f.Host != nil {
 					f.Host.Submitted(summary.ReportID, summary.SHA256)
 				}

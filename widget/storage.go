@@ -16,18 +16,6 @@ type Storage interface {
 	Keys() []string
 }
 
-// CodeStore is where the receipt keeps a reply code when the reporter
-// ticks "Keep the code in this browser": the widget origin's localStorage.
-// The browser program (wasm/) sets it only when the frame has storage of
-// its own; in an opaque sandboxed frame (and natively) it stays nil and the
-// receipt does not offer to keep the code. Nothing is kept unless asked.
-var CodeStore Storage
-
-// Clipboard puts text on the system clipboard: the browser program sets
-// it (navigator.clipboard); nil means the receipt offers no Copy button.
-// It may block: call it off the UI's path.
-var Clipboard func(text string) error
-
 // MemoryStorage is a Storage in memory, for tests.
 type MemoryStorage struct {
 	mu   sync.Mutex

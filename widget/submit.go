@@ -2,7 +2,6 @@ package widget
 
 import (
 	"context"
-	"crypto/cipher"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -30,10 +29,6 @@ type Submitter interface {
 	Post(ctx context.Context, sealed Sealed, key string, work *deliver.Work, threadHash string) (*deliver.Summary, error)
 }
 
-// NewCBC is the AES-CBC sealing computes AES-CFB with: the browser program
-// (wasm/) sets WebCrypto's; nil means crypto/aes.
-var NewCBC func(key, iv []byte) (cipher.BlockMode, error)
-
 // CoreSubmitter seals with core/seal to the vendor's keys and posts with
 // core/deliver to the config's endpoint.
 type CoreSubmitter struct {
@@ -43,13 +38,16 @@ type CoreSubmitter struct {
 	// posted.
 	Client *deliver.Client
 	Now    func() time.Time
+	// Platform gives the sink the report is sealed into, the AES-CBC and
+	// the yielding to the browser; nil means the defaults (see [Platform]).
+	Platform *Platform
 }
 
 // Seal encrypts r with its attachments, armored: the same message serves
 // the post, the .asc download and the email fallback.
 func (s *CoreSubmitter) Seal(ctx context.Context, r *report.Report, attachments []io.Reader) (Sealed, error) {
-	sink := newSealSink()
-	if err := seal.Report(sink, r, attachments, s.Keys, seal.Options{Armor: true, Now: s.Now, NewCBC: NewCBC}); err != nil {
+	sink := s.Platform.newSealSink()
+	if err := seal.Report(sink, r, attachments, s.Keys, seal.Options{Armor: true, Now: s.Now, NewCBC: s.Platform.newCBC()}); err != nil {
 		sink.Close()
 		return nil, err
 	}
@@ -68,8 +66,8 @@ func (s *CoreSubmitter) WarmUp() {
 	r := &report.Report{Schema: report.Schema, Description: "warm-up", Attachments: []report.Attachment{{Name: "warm-up", Type: "application/octet-stream", Size: warmUpBytes}}}
 	sum := sha256.Sum256(make([]byte, warmUpBytes))
 	r.Attachments[0].SHA256 = hex.EncodeToString(sum[:])
-	body := withProgress(io.LimitReader(zeros{}, warmUpBytes), func(int64) {})
-	seal.Report(io.Discard, r, []io.Reader{body}, s.Keys, seal.Options{Armor: true, Now: s.Now, NewCBC: NewCBC})
+	body := withProgress(io.LimitReader(zeros{}, warmUpBytes), s.Platform.yield, func(int64) {})
+	seal.Report(io.Discard, r, []io.Reader{body}, s.Keys, seal.Options{Armor: true, Now: s.Now, NewCBC: s.Platform.newCBC()})
 }
 
 type zeros struct{}
@@ -80,7 +78,7 @@ func (zeros) Read(p []byte) (int, error) {
 }
 
 // Post sends the sealed report with the client's retries. A proof of
-// work is solved in slices that yield to the browser ([Yield]); the first
+// work is solved in slices that yield to the browser ([Platform].Yield); the first
 // slice calls the function [WithPreparing] put in ctx.
 func (s *CoreSubmitter) Post(ctx context.Context, sealed Sealed, key string, work *deliver.Work, threadHash string) (*deliver.Summary, error) {
 	if s.Client == nil {
@@ -94,9 +92,7 @@ func (s *CoreSubmitter) Post(ctx context.Context, sealed Sealed, key string, wor
 			preparing()
 			preparing = nil
 		}
-		if Yield != nil {
-			Yield()
-		}
+		s.Platform.yield()
 		return nil
 	}
 	receipt, err := client.PostWork(ctx, sealed, sealed.Size(), key, work)

@@ -130,4 +130,16 @@ var textDE = map[string]string{
 	"refused_locked":     "Dieses Formular öffnet sich nur mit den eigenen Einstellungen seines Anbieters. Der Link, der es geöffnet hat, verlangte andere Einstellungen; diese wurden nicht geladen. Öffnen Sie das Formular von der Sicherheitsseite des Anbieters aus.",
 	"refused_unsigned":   "Dieses Formular öffnet sich nur mit Einstellungen, die sein Anbieter signiert hat, und diese tragen keine Signatur; sie wurden nicht verwendet. Öffnen Sie das Formular von der Sicherheitsseite des Anbieters aus.",
 	"refused_signature":  "Dieses Formular öffnet sich nur mit Einstellungen, die sein Anbieter signiert hat, und deren Signatur ist ungültig; sie wurden nicht verwendet. Öffnen Sie das Formular von der Sicherheitsseite des Anbieters aus.",
+	// What the policy promises ("What happens next"), {n} a number.
+	"promise_reply":                "{org} antwortet innerhalb von {n} Arbeitstagen.",
+	"promise_triage":               "{org} will die Meldung innerhalb von {n} Arbeitstagen bewerten.",
+	"promise_enquiry":              "Fragen Sie höchstens einmal alle {n} Tage nach dem Stand.",
+	"promise_informed":             "{org} hält Sie über den Fortschritt auf dem Laufenden.",
+	"promise_fixed":                "{org} teilt Ihnen mit, wenn die Lücke behoben ist.",
+	"promise_no_legal":             "{org} ergreift keine rechtlichen Schritte gegen Sie, wenn Sie die Richtlinie befolgt haben.",
+	"promise_confidential":         "{org} behandelt die Meldung vertraulich.",
+	"promise_bounty_none":          "{org} zahlt keine Prämie.",
+	"promise_bounty_discretionary": "{org} kann nach eigenem Ermessen eine Belohnung in Betracht ziehen.",
+	"promise_bounty_paid":          "{org} zahlt Prämien für gültige Meldungen.",
+	"promise_credit":               "Auf Wunsch werden Sie namentlich genannt.",
 }

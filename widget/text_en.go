@@ -131,4 +131,16 @@ var textEN = map[string]string{
 	"refused_locked":     "This form opens only with its vendor's own settings. The link that opened it asked for other settings, which were not loaded. Open the form from the vendor's security page.",
 	"refused_unsigned":   "This form opens only with settings signed by its vendor, and these have no signature, so they were not used. Open the form from the vendor's security page.",
 	"refused_signature":  "This form opens only with settings signed by its vendor, and the signature of these does not verify, so they were not used. Open the form from the vendor's security page.",
+	// What the policy promises ("What happens next"), {n} a number.
+	"promise_reply":                "{org} will reply within {n} working days.",
+	"promise_triage":               "{org} aims to triage the report within {n} working days.",
+	"promise_enquiry":              "Ask about its status at most once every {n} days.",
+	"promise_informed":             "{org} will keep you informed of its progress.",
+	"promise_fixed":                "{org} will tell you when it is fixed.",
+	"promise_no_legal":             "{org} will take no legal action against you if you followed the policy.",
+	"promise_confidential":         "{org} treats the report confidentially.",
+	"promise_bounty_none":          "{org} pays no bounty.",
+	"promise_bounty_discretionary": "{org} may consider a reward, at its discretion.",
+	"promise_bounty_paid":          "{org} pays bounties for valid reports.",
+	"promise_credit":               "You will be credited if you wish.",
 }

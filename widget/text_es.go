@@ -130,4 +130,16 @@ var textES = map[string]string{
 	"refused_locked":     "Este formulario solo se abre con la configuración de su propio proveedor. El enlace que lo abrió pedía otra configuración, que no se ha cargado. Abra el formulario desde la página de seguridad del proveedor.",
 	"refused_unsigned":   "Este formulario solo se abre con una configuración firmada por su proveedor, y esta no lleva firma, así que no se ha usado. Abra el formulario desde la página de seguridad del proveedor.",
 	"refused_signature":  "Este formulario solo se abre con una configuración firmada por su proveedor, y la firma de esta no es válida, así que no se ha usado. Abra el formulario desde la página de seguridad del proveedor.",
+	// What the policy promises ("What happens next"), {n} a number.
+	"promise_reply":                "{org} responderá en un plazo de {n} días hábiles.",
+	"promise_triage":               "{org} procura evaluar el informe en un plazo de {n} días hábiles.",
+	"promise_enquiry":              "Pregunte por su estado como máximo una vez cada {n} días.",
+	"promise_informed":             "{org} le mantendrá informado de su avance.",
+	"promise_fixed":                "{org} le avisará cuando esté corregido.",
+	"promise_no_legal":             "{org} no emprenderá acciones legales contra usted si ha seguido la política.",
+	"promise_confidential":         "{org} trata el informe de forma confidencial.",
+	"promise_bounty_none":          "{org} no paga recompensas.",
+	"promise_bounty_discretionary": "{org} puede considerar una recompensa, a su discreción.",
+	"promise_bounty_paid":          "{org} paga recompensas por los informes válidos.",
+	"promise_credit":               "Se le reconocerá el mérito si lo desea.",
 }

@@ -130,4 +130,16 @@ var textFR = map[string]string{
 	"refused_locked":     "Ce formulaire ne s'ouvre qu'avec les paramètres de son éditeur. Le lien qui l'a ouvert demandait d'autres paramètres, qui n'ont pas été chargés. Ouvrez le formulaire depuis la page sécurité de l'éditeur.",
 	"refused_unsigned":   "Ce formulaire ne s'ouvre qu'avec des paramètres signés par son éditeur ; ceux-ci ne portent aucune signature et n'ont donc pas été utilisés. Ouvrez le formulaire depuis la page sécurité de l'éditeur.",
 	"refused_signature":  "Ce formulaire ne s'ouvre qu'avec des paramètres signés par son éditeur ; la signature de ceux-ci n'est pas valide et ils n'ont donc pas été utilisés. Ouvrez le formulaire depuis la page sécurité de l'éditeur.",
+	// What the policy promises ("What happens next"), {n} a number.
+	"promise_reply":                "{org} répondra dans un délai de {n} jours ouvrables.",
+	"promise_triage":               "{org} vise à évaluer le rapport dans un délai de {n} jours ouvrables.",
+	"promise_enquiry":              "Demandez où en est le rapport au plus une fois tous les {n} jours.",
+	"promise_informed":             "{org} vous tiendra informé de l'avancement.",
+	"promise_fixed":                "{org} vous dira quand la faille sera corrigée.",
+	"promise_no_legal":             "{org} n'engagera aucune poursuite contre vous si vous avez respecté la politique.",
+	"promise_confidential":         "{org} traite le rapport de manière confidentielle.",
+	"promise_bounty_none":          "{org} ne verse pas de prime.",
+	"promise_bounty_discretionary": "{org} peut envisager une récompense, à sa discrétion.",
+	"promise_bounty_paid":          "{org} verse des primes pour les rapports valides.",
+	"promise_credit":               "Vous serez cité si vous le souhaitez.",
 }

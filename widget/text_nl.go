@@ -130,4 +130,16 @@ var textNL = map[string]string{
 	"refused_locked":     "Dit formulier opent alleen met de eigen instellingen van zijn organisatie. De link waarmee het geopend werd, vroeg om andere instellingen; die werden niet geladen. Open het formulier vanaf de beveiligingspagina van de organisatie.",
 	"refused_unsigned":   "Dit formulier opent alleen met instellingen die zijn organisatie ondertekend heeft, en deze hebben geen handtekening; ze werden niet gebruikt. Open het formulier vanaf de beveiligingspagina van de organisatie.",
 	"refused_signature":  "Dit formulier opent alleen met instellingen die zijn organisatie ondertekend heeft, en hun handtekening klopt niet; ze werden niet gebruikt. Open het formulier vanaf de beveiligingspagina van de organisatie.",
+	// What the policy promises ("What happens next"), {n} a number.
+	"promise_reply":                "{org} antwoordt binnen {n} werkdagen.",
+	"promise_triage":               "{org} wil de melding binnen {n} werkdagen beoordelen.",
+	"promise_enquiry":              "Vraag hoogstens één keer per {n} dagen naar de stand van zaken.",
+	"promise_informed":             "{org} houdt je op de hoogte van de voortgang.",
+	"promise_fixed":                "{org} laat je weten wanneer het lek verholpen is.",
+	"promise_no_legal":             "{org} onderneemt geen juridische stappen tegen je als je het beleid hebt gevolgd.",
+	"promise_confidential":         "{org} behandelt de melding vertrouwelijk.",
+	"promise_bounty_none":          "{org} betaalt geen beloning.",
+	"promise_bounty_discretionary": "{org} kan naar eigen inzicht een beloning overwegen.",
+	"promise_bounty_paid":          "{org} betaalt beloningen voor geldige meldingen.",
+	"promise_credit":               "Je wordt vermeld als je dat wenst.",
 }

@@ -52,9 +52,9 @@ func loadVendor(ctx context.Context, client deliver.Doer, configURL, signer stri
 	if client == nil {
 		return nil, errors.New("loading the form's settings: no HTTP client")
 	}
-	mark("sealpost:config-fetch")
+	markIn(ctx, "sealpost:config-fetch")
 	data, err := get(ctx, client, configURL, config.MaxBytes)
-	mark("sealpost:config-fetched")
+	markIn(ctx, "sealpost:config-fetched")
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func loadVendor(ctx context.Context, client deliver.Doer, configURL, signer stri
 	if err != nil {
 		return nil, err
 	}
-	mark("sealpost:config-checked")
+	markIn(ctx, "sealpost:config-checked")
 	src := pgpkey.Source(cfg.Key)
 	if signer != "" {
 		if src.Fingerprint != "" && config.NormalizeFingerprint(src.Fingerprint) != signer {

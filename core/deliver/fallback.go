@@ -84,7 +84,10 @@ type Summary struct {
 	Vendor         string    `json:"vendor"`
 	KeyFingerprint string    `json:"key_fingerprint"`
 	SHA256         string    `json:"sha256"`
-	Promises       []string  `json:"promises"`
+	// Promises are what the vendor's policy promises, in sentences in the
+	// reporter's language: the caller's words (the widget's catalogue),
+	// listed under "What happens next".
+	Promises []string `json:"promises"`
 	// ByClient is set when the endpoint gave no receipt of its own and
 	// this one was made by the client (in the widget: in the browser).
 	ByClient bool `json:"by_client,omitempty"`
@@ -94,12 +97,12 @@ type Summary struct {
 	Email string `json:"email,omitempty"`
 }
 
-// NewSummary combines the receiver's receipt, the fingerprint of the key the
-// report was sealed to and the vendor's promises.
+// NewSummary combines the receiver's receipt and the fingerprint of the key
+// the report was sealed to; the caller adds the vendor's promises.
 func NewSummary(r *Receipt, keyFingerprint string, cfg *config.Config) *Summary {
 	return &Summary{
 		ReportID: r.ID, ReceivedAt: r.ReceivedAt.UTC(), Vendor: cfg.Org.Name,
-		KeyFingerprint: keyFingerprint, SHA256: r.SHA256, Promises: Promises(cfg), ByClient: r.ByClient,
+		KeyFingerprint: keyFingerprint, SHA256: r.SHA256, ByClient: r.ByClient,
 	}
 }
 
@@ -109,47 +112,8 @@ func NewSummary(r *Receipt, keyFingerprint string, cfg *config.Config) *Summary 
 func EmailSummary(id, sha256 string, sealedAt time.Time, keyFingerprint string, cfg *config.Config) *Summary {
 	return &Summary{
 		ReportID: id, ReceivedAt: sealedAt.UTC().Truncate(time.Second), Vendor: cfg.Org.Name, KeyFingerprint: keyFingerprint,
-		SHA256: sha256, Promises: Promises(cfg), ByClient: true, Email: cfg.Org.SecurityEmail,
+		SHA256: sha256, ByClient: true, Email: cfg.Org.SecurityEmail,
 	}
-}
-
-// Promises says in sentences what the vendor's policy promises.
-func Promises(cfg *config.Config) []string {
-	var out []string
-	p, org := cfg.Promises, cfg.Org.Name
-	if p.ReplyWithinWorkingDays > 0 {
-		out = append(out, fmt.Sprintf("%s will reply within %d working days.", org, p.ReplyWithinWorkingDays))
-	}
-	if p.TriageWithinWorkingDays > 0 {
-		out = append(out, fmt.Sprintf("%s aims to triage the report within %d working days.", org, p.TriageWithinWorkingDays))
-	}
-	if p.StatusEnquiryMinDays > 0 {
-		out = append(out, fmt.Sprintf("Ask about its status at most once every %d days.", p.StatusEnquiryMinDays))
-	}
-	if p.KeepInformed {
-		out = append(out, fmt.Sprintf("%s will keep you informed of its progress.", org))
-	}
-	if p.NotifyWhenFixed {
-		out = append(out, fmt.Sprintf("%s will tell you when it is fixed.", org))
-	}
-	if p.NoLegalAction {
-		out = append(out, fmt.Sprintf("%s will take no legal action against you if you followed the policy.", org))
-	}
-	if p.Confidential {
-		out = append(out, fmt.Sprintf("%s treats the report confidentially.", org))
-	}
-	switch cfg.Bounty.Kind {
-	case "none":
-		out = append(out, fmt.Sprintf("%s pays no bounty.", org))
-	case "discretionary":
-		out = append(out, fmt.Sprintf("%s may consider a reward, at its discretion.", org))
-	case "paid":
-		out = append(out, fmt.Sprintf("%s pays bounties for valid reports.", org))
-	}
-	if cfg.Credit.Offered {
-		out = append(out, "You will be credited if you wish.")
-	}
-	return out
 }
 
 // Text is the summary as a reporter saves or prints it.

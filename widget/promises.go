@@ -1,0 +1,55 @@
+package widget
+
+import (
+	"strconv"
+
+	"github.com/sealpost/sealpost/core/config"
+	"github.com/sealpost/sealpost/core/deliver"
+)
+
+// promises says in sentences, in lang, what the vendor's policy promises:
+// the form's "What happens next" and the receipt's.
+func promises(lang string, cfg *config.Config) []string {
+	p, org := cfg.Promises, cfg.Org.Name
+	var out []string
+	say := func(key string, n int) {
+		out = append(out, textf(lang, key, org, "{n}", strconv.Itoa(n)))
+	}
+	for _, days := range []struct {
+		key string
+		n   int
+	}{
+		{"promise_reply", p.ReplyWithinWorkingDays},
+		{"promise_triage", p.TriageWithinWorkingDays},
+		{"promise_enquiry", p.StatusEnquiryMinDays},
+	} {
+		if days.n > 0 {
+			say(days.key, days.n)
+		}
+	}
+	for _, yes := range []struct {
+		key string
+		on  bool
+	}{
+		{"promise_informed", p.KeepInformed},
+		{"promise_fixed", p.NotifyWhenFixed},
+		{"promise_no_legal", p.NoLegalAction},
+		{"promise_confidential", p.Confidential},
+		{"promise_bounty_" + cfg.Bounty.Kind, cfg.Bounty.Kind == "none" || cfg.Bounty.Kind == "discretionary" || cfg.Bounty.Kind == "paid"},
+		{"promise_credit", cfg.Credit.Offered},
+	} {
+		if yes.on {
+			say(yes.key, 0)
+		}
+	}
+	return out
+}
+
+// withPromises puts the policy's promises, in the form's language, on a
+// receipt.
+func (f *Form) withPromises(s *deliver.Summary) *deliver.Summary {
+	if s != nil {
+		s.Promises = promises(f.Lang, f.Config)
+	}
+	return s
+}
