@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"io"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"testing"
 	"time"
 
@@ -88,4 +90,27 @@ func newTestServer(t testing.TB, cfg Config, store *Store) string {
 	srv := httptest.NewServer(New(cfg, store, nil))
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// fullDiskStore is a store on a 256 KiB tmpfs, for the full-disk tests. It
+// needs mount(8) as root: the full tier (make test, as CI runs it) has both;
+// under -short, or not as root, the test is skipped.
+func fullDiskStore(t *testing.T) (string, *Store) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("mounts a tmpfs with mount(8), as root: the full tier, make test, runs it")
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a small tmpfs needs root (CI runs as root)")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Fatalf("mount a tmpfs: %v: %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", dir).Run() })
+	store, err := OpenStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, store
 }

@@ -9,7 +9,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -93,21 +92,7 @@ func TestReconcileQueuesWhatACrashLeftUnqueued(t *testing.T) {
 // that does not fit gets 503 with Retry-After (so the client retries) and a
 // message that names no path, and leaves nothing behind.
 func TestAFullDiskIsATemporaryFailure(t *testing.T) {
-	if testing.Short() {
-		t.Skip("mounts a tmpfs with mount(8), as root: the full tier, make test, runs it")
-	}
-	if os.Geteuid() != 0 {
-		t.Skip("mounting a small tmpfs needs root (CI runs as root)")
-	}
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Fatalf("mount a tmpfs: %v: %s", err, out)
-	}
-	t.Cleanup(func() { exec.Command("umount", dir).Run() })
-	store, err := OpenStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, store := fullDiskStore(t)
 	v := newVendor(t)
 	srv := newTestServer(t, Config{RatePerMinute: -1}, store)
 	big := bytes.Repeat([]byte{0}, 400<<10)

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -280,21 +279,7 @@ func TestPostsRacingForOneEnquiryGetOneIn(t *testing.T) {
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 
 func TestAFullDiskRefusesAThreadMessageFor503(t *testing.T) {
-	if testing.Short() {
-		t.Skip("mounts a tmpfs with mount(8), as root: the full tier, make test, runs it")
-	}
-	if os.Geteuid() != 0 {
-		t.Skip("mounting a small tmpfs needs root (CI runs as root)")
-	}
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Fatalf("mount a tmpfs: %v: %s", err, out)
-	}
-	t.Cleanup(func() { exec.Command("umount", dir).Run() })
-	store, err := OpenStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, store := fullDiskStore(t)
 	in := newIntake(t, threadConfig(Threads{}))
 	in.rc = New(threadConfig(Threads{}), store, nil)
 	in.rc.now = in.clock.Now
