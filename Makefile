@@ -118,8 +118,14 @@ test-quick:
 	@$(if $(RACE),,echo "no C compiler: testing without -race (it needs cgo; apt-get install gcc)")
 	$(GO) test -short $(RACE) ./...
 
+# Every native package with -race, but the browser tests: chromedp v0.23.0
+# races with itself there (its event loop reads a frame target's node map
+# while the target's first document walk writes it; seen once in CI, in
+# TestAPageNotInFrameAncestorsCannotFrameTheForm), which says nothing of
+# Sealpost's code, all of which the other packages run under -race.
 test-native:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /demo/e2e)
+	$(GO) test -count=1 ./demo/e2e
 
 test-wasm:
 	$(WASM_GO) test $(WASM_TAGS) -count=1 -short -exec="$(WASM_EXEC)" $(CORE_WASM_PKGS) ./wasm
