@@ -34,13 +34,16 @@ func main() {
 
 func generate(out, prefix string) error {
 	h := &app.Handler{
-		Name:        "Sealpost",
-		ShortName:   "Sealpost",
-		Title:       "Report a security vulnerability",
+		Name:      "Sealpost",
+		ShortName: "Sealpost",
+		// The form names the page in the reader's language once it runs
+		// (Form.title); until then the name says no sentence.
+		Title:       "Sealpost",
 		Description: "An encrypted vulnerability report form",
 		// Local icons: the default points at a third-party host.
 		Icon:                  app.Icon{Default: "/web/icon.svg", SVG: "/web/icon.svg"},
 		Styles:                []string{"/web/sealpost.css"},
+		Scripts:               []string{"/web/lang.js"},
 		ServiceWorkerTemplate: widget.WorkerJS,
 	}
 	if prefix != "" {
@@ -55,7 +58,7 @@ func generate(out, prefix string) error {
 	if err := addStaticForm(filepath.Join(out, "index.html")); err != nil {
 		return err
 	}
-	for name, data := range map[string][]byte{"web/sealpost.css": widget.CSS, "web/icon.svg": widget.Icon, "sealpost.js": widget.Loader} {
+	for name, data := range map[string][]byte{"web/sealpost.css": widget.CSS, "web/icon.svg": widget.Icon, "web/lang.js": widget.LangJS(), "sealpost.js": widget.Loader()} {
 		if err := os.WriteFile(filepath.Join(out, name), data, 0o644); err != nil {
 			return err
 		}

@@ -107,7 +107,7 @@ func (a *App) show(following bool) {
 func (a *App) views(v *Vendor, langs []string) (*Form, *Follow) {
 	p := a.Platform.orDefault()
 	f := NewForm(v.Config, "")
-	f.Lang = v.Config.Language(langs...)
+	f.Lang = pageLanguage(v.Config, langs...)
 	f.Key, f.KeyErr = v.Key, v.KeyErr
 	f.Host, f.Platform = a.Host, p
 	if v.Key != nil {

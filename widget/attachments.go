@@ -117,8 +117,8 @@ func (a *Attachments) addFiles(ctx app.Context, list app.Value) {
 // Render draws the picker and the files chosen.
 func (a *Attachments) Render() app.UI {
 	lang, l := a.Lang, a.Limits
-	limits := strings.NewReplacer("{n}", strconv.Itoa(l.MaxCount), "{each}", report.FormatBytes(l.MaxFileBytes),
-		"{total}", report.FormatBytes(max(l.MaxTotalBytes, l.MaxFileBytes))).Replace(text(lang, "files_limits", ""))
+	limits := strings.NewReplacer("{n}", strconv.Itoa(l.MaxCount), "{each}", report.FormatSize(lang, l.MaxFileBytes),
+		"{total}", report.FormatSize(lang, max(l.MaxTotalBytes, l.MaxFileBytes))).Replace(text(lang, "files_limits", ""))
 	invalid := a.Problem.Field != ""
 	describedBy := "sp-attachments-hint"
 	if invalid {
@@ -146,7 +146,7 @@ func (a *Attachments) Render() app.UI {
 					return app.Li().Class("sp-error").Text(c.meta.Name + ": " + c.err)
 				}
 				return app.Li().Body(
-					app.Text(c.meta.Name+" ("+report.FormatBytes(c.meta.Size)+") "),
+					app.Text(c.meta.Name+" ("+report.FormatSize(lang, c.meta.Size)+") "),
 					app.Code().Class("sp-sha").Text("SHA-256 "+c.meta.SHA256),
 				)
 			}),

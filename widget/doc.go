@@ -10,6 +10,14 @@
 // and posts only ciphertext; [CoreSubmitter] is the one the browser program
 // (wasm/) uses, built on core/seal and core/deliver.
 //
+// The form owns what is typed, and composes components that own the rest,
+// one per file: [Attachments] (the files chosen), [Sending] (the progress
+// bars, then a [Failure] under the button when posting fails, or the
+// receipt in the form's place), [Receipt] and, email only, [MailReceipt]
+// (the receipt in the reporter's language, dates included), [ReplyCode]
+// (on the failure panel and the receipt) and [OutboxPanel] (the reports an
+// earlier visit left, their resending and their receipts).
+//
 // When the vendor's endpoint is a Sealpost intake, each report gets a reply
 // code (core/thread): the report carries the public reply key, the post the
 // thread token's hash, and the receipt shows the code, with ways to copy,

@@ -56,37 +56,40 @@ func TestAnEmailOnlyReportIsSealedAndWaitsToBeEmailed(t *testing.T) {
 	}
 	f.onSubmit(ctx, event())
 	e.ConsumeAll()
-	if f.summary == nil || f.failure != "" {
-		t.Fatalf("not sealed: %q", f.failure)
+	mail := f.sender().mail
+	if mail == nil || failureOf(f) != "" {
+		t.Fatalf("not sealed: %q", failureOf(f))
 	}
-	sealed := []byte(f.sealed.(SealedBytes))
+	key := mail.report.key
+	sealed := []byte(mail.report.sealed.(SealedBytes))
 	sum := sha256.Sum256(sealed)
-	short := f.key[:8]
+	short := key[:8]
 	page := html(f)
 	for _, want := range []string{
-		`data-mode="email"`, `data-made="browser"`, `data-sha256="` + hex.EncodeToString(sum[:]) + `"`, `data-report-id="` + f.key + `"`,
+		`data-mode="email"`, `data-made="browser"`, `data-sha256="` + hex.EncodeToString(sum[:]) + `"`, `data-report-id="` + key + `"`,
 		`Your report is encrypted: now email it to Comoo`,
 		`id="sp-download"`, `download="sealpost-report-` + short + `.asc"`,
 		`href="mailto:security@comoo.be?subject=Encrypted%20vulnerability%20report%20` + short + `&body=`,
 		`Attach the file sealpost-report-` + short + `.asc you downloaded, then send the email.`,
-		`Email it to:      security@comoo.be`, `Ciphertext SHA-256: ` + hex.EncodeToString(sum[:]),
+		"Sealpost receipt\n\nReport ID:          " + key + "\n", "\nEmail it to:        security@comoo.be\n",
+		"\nCiphertext SHA-256: " + hex.EncodeToString(sum[:]) + "\n",
 		`id="sp-mail-sent"`, `I have sent it`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %q", want)
 		}
 	}
-	if strings.Contains(f.mailto, "marker") || f.mailInline {
-		t.Errorf("the mailto: link carries the report: %.200s", f.mailto)
+	if strings.Contains(mail.report.mailto, "marker") || mail.report.inline {
+		t.Errorf("the mailto: link carries the report: %.200s", mail.report.mailto)
 	}
 	if r, err := seal.ReadReport(strings.NewReader(string(sealed)), v.secret); err != nil || r.Description != "marker-description" {
 		t.Errorf("the .asc opens to %+v (%v)", r, err)
 	}
-	if list, _ := f.Outbox.List("mailto:security@comoo.be"); len(list) != 1 || list[0].Key != f.key {
+	if list, _ := f.Outbox.List("mailto:security@comoo.be"); len(list) != 1 || list[0].Key != key {
 		t.Fatalf("the outbox holds %+v", list)
 	}
 
-	f.onMailSent(ctx, event())
+	mail.onSent(ctx, event())
 	e.ConsumeAll()
 	if list, _ := f.Outbox.List("mailto:security@comoo.be"); len(list) != 0 {
 		t.Errorf("still in the outbox after I have sent it: %+v", list)
@@ -95,7 +98,7 @@ func TestAnEmailOnlyReportIsSealedAndWaitsToBeEmailed(t *testing.T) {
 	if !strings.Contains(page, "Report sent to Comoo by email") || strings.Contains(page, `id="sp-mail-sent"`) {
 		t.Errorf("the page does not say it is sent:\n%s", page)
 	}
-	if len(host.ids) != 1 || host.ids[0] != f.key || host.sums[0] != hex.EncodeToString(sum[:]) {
+	if len(host.ids) != 1 || host.ids[0] != key || host.sums[0] != hex.EncodeToString(sum[:]) {
 		t.Errorf("the host page was told %v %v", host.ids, host.sums)
 	}
 	if len(net.requests()) != 0 {
@@ -120,9 +123,9 @@ func TestTheEmailStepsAreInTheReportersLanguage(t *testing.T) {
 
 	next := emailForm(t, "en", v)
 	next.Outbox = f.Outbox
-	next.pending, _ = next.Outbox.List(next.outboxEndpoint())
+	next.outboxPanel().pending, _ = next.Outbox.List(outboxEndpoint(next.Config))
 	page = html(next)
-	for _, want := range []string{"wait to be emailed to Comoo", `data-key="` + f.key + `"`, "Write the email to security@comoo.be", "I have sent it"} {
+	for _, want := range []string{"wait to be emailed to Comoo", `data-key="` + f.sender().mail.report.key + `"`, "Write the email to security@comoo.be", "I have sent it"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the outbox lacks %q", want)
 		}
@@ -148,8 +151,8 @@ func TestAnEndpointWithoutAReceiptGetsOneMadeInTheBrowser(t *testing.T) {
 	e, ctx := mount(t, f)
 	f.onSubmit(ctx, event())
 	e.ConsumeAll()
-	if f.summary == nil {
-		t.Fatalf("not sent: %s", f.failure)
+	if summaryOf(f) == nil {
+		t.Fatalf("not sent: %s", failureOf(f))
 	}
 	sum := sha256.Sum256(got)
 	page := html(f)
@@ -159,11 +162,11 @@ func TestAnEndpointWithoutAReceiptGetsOneMadeInTheBrowser(t *testing.T) {
 			t.Errorf("the receipt lacks %q", want)
 		}
 	}
-	if !f.code.IsZero() || strings.Contains(page, "reply-code") {
+	if f.sender().receipt.code != nil || strings.Contains(page, "reply-code") {
 		t.Error("a reply code is offered for an endpoint that keeps no thread")
 	}
-	if f.summary.ReportID == "" || f.summary.ReportID != lastKey(net) {
-		t.Errorf("receipt id %q, want the idempotency key %q", f.summary.ReportID, lastKey(net))
+	if id := summaryOf(f).ReportID; id == "" || id != lastKey(net) {
+		t.Errorf("receipt id %q, want the idempotency key %q", id, lastKey(net))
 	}
 }
 

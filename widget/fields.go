@@ -12,7 +12,7 @@ import (
 // Field is one report field as the form shows it.
 type Field struct {
 	Name     string // the report JSON name: the control's name attribute
-	Kind     string // "text", "textarea", "datetime", "select", "email", "targets"
+	Kind     string // "text", "textarea", "date", "select", "email", "targets"
 	Required bool
 }
 
@@ -23,7 +23,7 @@ var formOrder = []string{
 }
 
 var kinds = map[string]string{
-	"category": "select", "targets": "targets", "discovered_at": "datetime", "description": "textarea",
+	"category": "select", "targets": "targets", "discovered_at": "date", "description": "textarea",
 	"expected": "textarea", "steps": "textarea", "impact": "textarea", "reporter.email": "email",
 	"reporter.pgp_key": "textarea",
 }
@@ -31,6 +31,7 @@ var kinds = map[string]string{
 // Fields are the fields the vendor's config shows, in form order.
 func Fields(cfg *config.Config) []Field {
 	var out []Field
+	required := cfg.Rules().Required // with the name, when pseudonyms are not allowed
 	for _, name := range formOrder {
 		if !slices.Contains(cfg.Fields.Shown, name) {
 			continue
@@ -39,18 +40,48 @@ func Fields(cfg *config.Config) []Field {
 		if kind == "" {
 			kind = "text"
 		}
-		out = append(out, Field{Name: name, Kind: kind, Required: slices.Contains(cfg.Fields.Required, name)})
+		out = append(out, Field{Name: name, Kind: kind, Required: slices.Contains(required, name)})
 	}
 	return out
 }
+
+// discovered is when the reporter found it: the date control's day
+// (2026-11-20) alone, or with the optional time control's time of day
+// (14:30) read in loc, the browser's time zone. nil when there is no
+// date, or it is not one (the date control gives "" then).
+func (v Values) discovered(loc *time.Location) *report.When {
+	day, at := strings.TrimSpace(v["discovered_at"]), strings.TrimSpace(v[discoveredTime])
+	if day == "" {
+		return nil
+	}
+	if at == "" {
+		if d, err := time.Parse(time.DateOnly, day); err == nil {
+			w := report.Day(d.Date())
+			return &w
+		}
+	}
+	if len(day) > len(time.DateOnly) { // a date and time in one value
+		day, at, _ = strings.Cut(day, "T")
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
+		if t, err := time.ParseInLocation(layout, day+"T"+at, loc); err == nil {
+			return &report.When{Time: t.UTC()}
+		}
+	}
+	return nil
+}
+
+// discoveredTime is the value of the optional time of day beside
+// discovered_at's date.
+const discoveredTime = "discovered_at.time"
 
 // Values are what the reporter typed, by field name ("policy_accepted" and
 // "reporter.credit" hold "true" when ticked).
 type Values map[string]string
 
 // Report builds the report from the form's values. Targets are one per
-// line; discovered_at is a datetime-local value read in loc, the browser's
-// time zone.
+// line; discovered_at is a date, with an optional time of day read in loc,
+// the browser's time zone.
 func (v Values) Report(lang string, loc *time.Location, now time.Time) *report.Report {
 	r := &report.Report{
 		Schema:         report.Schema,
@@ -78,15 +109,7 @@ func (v Values) Report(lang string, loc *time.Location, now time.Time) *report.R
 			r.Targets = append(r.Targets, t)
 		}
 	}
-	if s := v["discovered_at"]; s != "" {
-		for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", time.RFC3339, "2006-01-02"} {
-			if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-				t = t.UTC()
-				r.DiscoveredAt = &t
-				break
-			}
-		}
-	}
+	r.DiscoveredAt = v.discovered(loc)
 	submitted := now.UTC().Truncate(time.Second)
 	r.SubmittedAt = &submitted
 	return r

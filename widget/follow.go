@@ -15,6 +15,7 @@ import (
 	"github.com/sealpost/sealpost/core/config"
 	"github.com/sealpost/sealpost/core/deliver"
 	"github.com/sealpost/sealpost/core/pgpkey"
+	"github.com/sealpost/sealpost/core/report"
 	"github.com/sealpost/sealpost/core/seal"
 	"github.com/sealpost/sealpost/core/thread"
 )
@@ -74,7 +75,7 @@ type Follow struct {
 
 // NewFollow returns the Follow view for a vendor's config in lang.
 func NewFollow(cfg *config.Config, lang string) *Follow {
-	return &Follow{Config: cfg, Lang: cfg.Language(lang)}
+	return &Follow{Config: cfg, Lang: pageLanguage(cfg, lang)}
 }
 
 func (v *Follow) now() time.Time {
@@ -147,7 +148,7 @@ func (v *Follow) onForget(key string) app.EventHandler {
 }
 
 func (v *Follow) onLanguage(ctx app.Context, e app.Event) {
-	if l := ctx.JSSrc().Get("value").String(); slices.Contains(v.Config.Languages, l) {
+	if l := ctx.JSSrc().Get("value").String(); slices.Contains(report.Languages, l) {
 		v.Lang = l
 	}
 }

@@ -15,7 +15,7 @@ import (
 func (v *Follow) Render() app.UI {
 	lang, org := v.Lang, v.Config.Org.Name
 	return app.Div().Class("sealpost sp-follow").Lang(lang).DataSet("busy", when(v.busy || v.sending)).Body(
-		languagePicker("follow-lang", v.Config.Languages, lang, v.onLanguage),
+		languagePicker("follow-lang", pickerLanguages(v.Config), lang, v.onLanguage),
 		app.H1().Text(text(lang, "follow_heading", org)),
 		// "#": the page without its fragment, which is the form.
 		app.P().Class("sp-follow-link").Body(app.A().ID("follow-back").Href("#").Text(text(lang, "follow_back", org))),

@@ -9,7 +9,6 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/sealpost/sealpost/core/config"
-	"github.com/sealpost/sealpost/core/deliver"
 	"github.com/sealpost/sealpost/core/pgpkey"
 	"github.com/sealpost/sealpost/core/report"
 	"github.com/sealpost/sealpost/core/thread"
@@ -36,7 +35,7 @@ type Form struct {
 	// defaults.
 	Platform *Platform
 	// Outbox keeps sealed reports that could not be sent; nil means the
-	// Platform's, opened when the form is mounted.
+	// Platform's, opened when the outbox panel is mounted.
 	Outbox Outbox
 	// Clipboard copies the reply code; nil: no Copy button (see
 	// [Platform].Clipboard).
@@ -56,47 +55,11 @@ type Form struct {
 	ready    bool
 	values   Values
 	problems map[string]report.Problem
-	sending  bool
-	summary  *deliver.Summary
-	failure  string
-	// sealed and key are the sealed report and its idempotency key, kept
-	// after a failed post: a retry sends exactly the same message, with
-	// the same thread token hash.
-	sealed     Sealed
-	key        string
-	work       *deliver.Work
-	threadHash string
-	// code is the report's reply code (zero when the endpoint keeps no
-	// conversations), sealedAt when it was sealed; codeKept is set while
-	// the code is in Codes, keepFailed when keeping it failed; copied is
-	// the text key of what copying it did.
-	code                 thread.Code
-	sealedAt             time.Time
-	codeKept, keepFailed bool
-	copied               string
-	// preparing is set while the post solves the endpoint's proof of work.
-	preparing bool
-	// mailto is the link that emails the sealed report (or, when it is too
-	// long for a link, asks for the downloaded file to be attached);
-	// mailInline is set when the message is in the link; mailed once the
-	// reporter says the email is sent (an email-only config).
-	mailto             string
-	mailInline, mailed bool
-	// progress is how much of the attachments has been sealed, 0 to total.
-	progress, total int64
-	// uploaded is how much of the sealed report has been sent, of upload.
-	uploaded, upload int64
-	// kept is set once the failed report is in the outbox; keptDurable
-	// when that outbox outlives the page.
-	kept, keptDurable bool
 
-	// pending are the reports an earlier visit left in the outbox; resent
-	// the receipts of those sent since; resending the key being sent.
-	pending      []Pending
-	outboxLoaded bool
-	resent       []*deliver.Summary
-	resending    string
-	outboxFail   string
+	// send is the report on its way (the progress, a failure, the
+	// receipt), unsent the outbox panel: made once (see render_send.go).
+	send   *Sending
+	unsent *OutboxPanel
 }
 
 // NewForm returns the form for a vendor's config in lang.
@@ -110,17 +73,14 @@ func NewForm(cfg *config.Config, lang string) *Form {
 func (f *Form) OnMount(ctx app.Context) {
 	f.adoptStatic(f.JSValue())
 	f.ready = true
+	f.title(ctx)
 	ctx.Update()
-	endpoint := f.outboxEndpoint()
-	ctx.Async(func() {
-		list, err := f.outbox().List(endpoint)
-		ctx.Dispatch(func(app.Context) {
-			f.pending, f.outboxLoaded = list, true
-			if err != nil {
-				f.outboxFail = err.Error()
-			}
-		})
-	})
+}
+
+// title names the page (the browser's tab, what a screen reader says
+// first) in the form's language.
+func (f *Form) title(ctx app.Context) {
+	ctx.Page().SetTitle(text(f.Lang, "heading", f.Config.Org.Name))
 }
 
 // OnNav renders the form again when the page moves between the form and
@@ -215,9 +175,9 @@ func (f *Form) onInput(field string) app.EventHandler {
 }
 
 // setLanguage switches the form, and any messages shown, to lang when the
-// config offers it.
+// widget speaks it.
 func (f *Form) setLanguage(lang string) {
-	if !slices.Contains(f.Config.Languages, lang) {
+	if !slices.Contains(report.Languages, lang) {
 		return
 	}
 	f.Lang = lang
@@ -228,6 +188,7 @@ func (f *Form) setLanguage(lang string) {
 
 func (f *Form) onLanguage(ctx app.Context, e app.Event) {
 	f.setLanguage(ctx.JSSrc().Get("value").String())
+	f.title(ctx)
 }
 
 func (f *Form) onCheck(field string) app.EventHandler {

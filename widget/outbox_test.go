@@ -22,7 +22,7 @@ func TestTheOutboxOffersWhatAnEarlierVisitCouldNotSend(t *testing.T) {
 	f := NewForm(cfg, "en")
 	f.Now, f.Outbox = clock, box
 	// What OnMount does in the browser (go-app mounts natively without it).
-	if f.pending, err = f.outbox().List(cfg.Endpoint.URL); err != nil {
+	if f.outboxPanel().pending, err = f.outbox().List(cfg.Endpoint.URL); err != nil {
 		t.Fatal(err)
 	}
 	page := html(f)

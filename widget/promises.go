@@ -4,7 +4,6 @@ import (
 	"strconv"
 
 	"github.com/sealpost/sealpost/core/config"
-	"github.com/sealpost/sealpost/core/deliver"
 )
 
 // promises says in sentences, in lang, what the vendor's policy promises:
@@ -19,7 +18,7 @@ func promises(lang string, cfg *config.Config) []string {
 		key string
 		n   int
 	}{
-		{"promise_reply", p.ReplyWithinWorkingDays},
+		{map[bool]string{false: "promise_reply", true: "promise_reply_assessment"}[p.ReplyWithAssessment], p.ReplyWithinWorkingDays},
 		{"promise_triage", p.TriageWithinWorkingDays},
 		{"promise_enquiry", p.StatusEnquiryMinDays},
 	} {
@@ -33,23 +32,17 @@ func promises(lang string, cfg *config.Config) []string {
 	}{
 		{"promise_informed", p.KeepInformed},
 		{"promise_fixed", p.NotifyWhenFixed},
+		{"promise_confirm_fix", p.InviteToConfirmFix},
 		{"promise_no_legal", p.NoLegalAction},
 		{"promise_confidential", p.Confidential},
+		{"promise_personal_data", p.PersonalDataKept},
 		{"promise_bounty_" + cfg.Bounty.Kind, cfg.Bounty.Kind == "none" || cfg.Bounty.Kind == "discretionary" || cfg.Bounty.Kind == "paid"},
 		{"promise_credit", cfg.Credit.Offered},
+		{"promise_name_required", !cfg.Credit.Pseudonyms()},
 	} {
 		if yes.on {
 			say(yes.key, 0)
 		}
 	}
 	return out
-}
-
-// withPromises puts the policy's promises, in the form's language, on a
-// receipt.
-func (f *Form) withPromises(s *deliver.Summary) *deliver.Summary {
-	if s != nil {
-		s.Promises = promises(f.Lang, f.Config)
-	}
-	return s
 }

@@ -3,11 +3,8 @@ package widget
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
-
-	"github.com/sealpost/sealpost/core/report"
 )
 
 // Render draws the form, or the receipt once the report is sent. All user
@@ -19,93 +16,25 @@ func (f *Form) Render() app.UI {
 	// sent, as the upload's progress said) tell scripts and tests what the
 	// form did.
 	outbox, uploaded := "", ""
-	if f.outboxLoaded {
-		outbox = strconv.Itoa(len(f.pending))
+	if n, loaded := f.outboxPanel().count(); loaded {
+		outbox = strconv.Itoa(n)
 	}
-	if f.uploaded > 0 {
-		uploaded = strconv.FormatInt(f.uploaded, 10)
+	if sent := f.sender().uploaded; sent > 0 {
+		uploaded = strconv.FormatInt(sent, 10)
 	}
 	return app.Div().Class("sealpost").Lang(lang).DataSet("ready", when(f.ready)).DataSet("outbox", outbox).DataSet("uploaded", uploaded).Body(
 		f.renderLanguages(),
 		app.H1().Text(text(lang, "heading", org)),
-		app.If(cfg.Org.PolicySummary != "", func() app.UI { return app.P().Class("sp-summary").Text(cfg.Org.PolicySummary) }),
+		app.If(len(cfg.Org.PolicySummary) > 0, func() app.UI { return app.P().Class("sp-summary").Body(said(cfg, lang, cfg.Org.PolicySummary)) }),
 		app.P().Class("sp-encrypted").Text(text(lang, "encrypted", org)),
 		f.renderKey(),
 		app.If(f.threads(), func() app.UI {
 			return app.P().Class("sp-follow-link").Body(app.A().ID("follow-link").Href("#" + FollowFragment).Text(text(lang, "follow_link", org)))
 		}),
-		app.Div().Class("sp-outbox-slot").Body(app.If(len(f.pending) > 0 || len(f.resent) > 0 || f.outboxFail != "", f.renderOutbox)),
+		f.renderOutbox(),
 		f.renderNonSecurity(),
 		f.renderPolicy(),
-		app.If(f.summary != nil, f.renderReceipt).Else(f.renderForm),
-	)
-}
-
-func (f *Form) renderKey() app.UI {
-	lang := f.Lang
-	if f.Key == nil {
-		if f.KeyErr == nil {
-			return app.P().Class("sp-key")
-		}
-		o := f.Config.Org
-		return app.Div().Class("sp-alert").Role("alert").Body(
-			app.P().Text(f.KeyErr.Error()),
-			app.If(o.SecurityEmail != "" || o.ContactURL != "", func() app.UI {
-				return app.P().Body(
-					app.Text(text(lang, "other_contacts", o.Name)+" "),
-					app.If(o.SecurityEmail != "", func() app.UI { return app.A().Href("mailto:" + o.SecurityEmail).Text(o.SecurityEmail) }),
-					app.If(o.SecurityEmail != "" && o.ContactURL != "", func() app.UI { return app.Text(" · ") }),
-					app.If(o.ContactURL != "", func() app.UI { return app.A().Href(o.ContactURL).Rel("noopener noreferrer").Text(o.ContactURL) }),
-				)
-			}),
-		)
-	}
-	facts := text(lang, "key", "") + " " + f.Key.Fingerprint
-	if !f.Key.Expires.IsZero() {
-		facts += " (" + text(lang, "key_expires", "") + " " + f.Key.Expires.Format(time.DateOnly) + ")"
-	}
-	return app.P().Class("sp-key").Text(facts)
-}
-
-func (f *Form) renderNonSecurity() app.UI {
-	ns := f.Config.NonSecurity
-	if ns == nil {
-		return app.Text("")
-	}
-	return app.Details().Class("sp-routing").Body(
-		app.Summary().Text(text(f.Lang, "not_security", "")),
-		app.If(ns.Text != "", func() app.UI { return app.P().Text(ns.Text) }),
-		app.Ul().Body(app.Range(ns.Contacts).Slice(func(i int) app.UI {
-			c := ns.Contacts[i]
-			return app.Li().Body(app.A().Href(c.URL).Rel("noopener noreferrer").Text(c.Label))
-		})),
-	)
-}
-
-func (f *Form) renderPolicy() app.UI {
-	cfg, lang, org := f.Config, f.Lang, f.Config.Org.Name
-	list := func(heading string, items []string) app.UI {
-		if len(items) == 0 {
-			return app.Text("")
-		}
-		return app.Section().Body(
-			app.H2().Text(heading),
-			app.Ul().Body(app.Range(items).Slice(func(i int) app.UI { return app.Li().Text(items[i]) })),
-		)
-	}
-	return app.Div().Class("sp-policy").Body(
-		list(text(lang, "we_ask", org), cfg.Guidelines),
-		list(text(lang, "out_of_scope", org), cfg.OutOfScope),
-		list(text(lang, "promises", org), promises(lang, cfg)),
-		app.If(cfg.Org.LegalNotice != "" || cfg.Org.LegalURL != "", func() app.UI {
-			return app.Section().Body(
-				app.H2().Text(text(lang, "legal", org)),
-				app.If(cfg.Org.LegalNotice != "", func() app.UI { return app.P().Text(cfg.Org.LegalNotice) }),
-				app.If(cfg.Org.LegalURL != "", func() app.UI {
-					return app.P().Body(app.A().Href(cfg.Org.LegalURL).Rel("noopener noreferrer").Target("_blank").Text(text(lang, "legal_link", org)))
-				}),
-			)
-		}),
+		app.If(f.sender().done(), f.renderReceipt).Else(f.renderForm),
 	)
 }
 
@@ -130,16 +59,20 @@ func (f *Form) renderForm() app.UI {
 	}
 	if f.Config.Credit.Offered {
 		idControls = append(idControls, f.renderCheckbox("reporter.credit", text(lang, "credit", org)))
+		if f.values["reporter.credit"] == "true" {
+			idControls = append(idControls, f.renderField(Field{Name: "reporter.credit_name", Kind: "text"}))
+		}
 	}
 	submit, sealing := "submit", "sealing"
 	if f.Config.EmailOnly() {
 		submit, sealing = "submit_email", "sealing_email"
 	}
 	submit = text(lang, submit, org)
-	if f.sending {
+	sending := f.sender()
+	if sending.busy {
 		submit = text(lang, sealing, org)
 	}
-	if f.sending && f.preparing {
+	if sending.busy && sending.preparing {
 		submit = text(lang, "preparing", org)
 	}
 	// The alert's container is always there, so that the form's children
@@ -164,18 +97,9 @@ func (f *Form) renderForm() app.UI {
 				app.A().Href(f.Config.Org.PolicyURL).Rel("noopener noreferrer").Target("_blank").Text(text(lang, "policy_link", org)))
 		}),
 		f.renderCheckbox("policy_accepted", text(lang, "accept", org)),
-		app.Button().Type("submit").ID("sp-submit").Class("sp-submit").Disabled(f.sending || f.Key == nil).Text(submit),
-		app.Div().Class("sp-progress-slot").Body(
-			app.If(f.sending && f.total > 0, func() app.UI {
-				return app.Progress().ID("sp-progress").Max(f.total).Value(min(f.progress, f.total)).
-					Aria("label", text(lang, "sealing", org))
-			}),
-			app.If(f.sending && f.upload > 0, func() app.UI {
-				return app.Progress().ID("sp-upload").Max(f.upload).Value(min(f.uploaded, f.upload)).
-					Aria("label", text(lang, "uploading", org))
-			}),
-		),
-		app.If(f.failure != "", f.renderFailure),
+		app.Button().Type("submit").ID("sp-submit").Class("sp-submit").Disabled(sending.busy || f.Key == nil).Text(submit),
+		f.renderSending(),
+		app.If(sending.failed != nil, f.renderFailure),
 	)
 }
 
@@ -184,20 +108,15 @@ func (f *Form) renderForm() app.UI {
 // back, so a re-render can never overwrite keys typed in the meantime.
 func (f *Form) renderField(fl Field) app.UI {
 	id, lang := controlID(fl.Name), f.Lang
-	labelText := report.FieldLabel(lang, fl.Name)
-	if l, ok := f.Config.Labels(lang)[fl.Name]; ok {
-		labelText = l
-	}
+	label := f.label(fl.Name)
 	problem, invalid := f.problems[fl.Name]
-	hint := f.Config.Fields.Hints[lang][fl.Name]
-	if hint == "" {
-		hint = f.Config.Fields.Hints["en"][fl.Name]
-	}
+	required := fl.Required && !(fl.Name == "targets" && f.values["category"] == "physical") // see report.Rules
+	hint := f.hint(fl.Name)
 	var described []string
 	if fl.Kind == "targets" {
 		described = append(described, id+"-format")
 	}
-	if hint != "" {
+	if hint != nil {
 		described = append(described, id+"-hint")
 	}
 	if invalid {
@@ -208,31 +127,34 @@ func (f *Form) renderField(fl Field) app.UI {
 	switch fl.Kind {
 	case "textarea", "targets":
 		control = app.Textarea().ID(id).Name(fl.Name).Rows(map[bool]int{true: 3, false: 6}[fl.Kind == "targets"]).
-			Attr("required", when(fl.Required)).Aria("invalid", when(invalid)).Aria("describedby", describedBy).
+			Attr("required", when(required)).Aria("invalid", when(invalid)).Aria("describedby", describedBy).
 			OnInput(f.onInput(fl.Name))
 	case "select":
-		options := []app.UI{app.Option().Value("").Text("—")}
-		for _, c := range report.Categories {
-			options = append(options, app.Option().Value(c).Text(c))
-		}
-		control = app.Select().ID(id).Name(fl.Name).Attr("required", when(fl.Required)).Aria("invalid", when(invalid)).
-			Aria("describedby", describedBy).OnChange(f.onInput(fl.Name)).Body(options...)
+		control = f.renderCategories(id, required, invalid, describedBy)
+	case "date":
+		control = app.Span().Class("sp-when").Body(
+			app.Input().Type("date").ID(id).Name(fl.Name).Attr("required", when(required)).
+				Aria("invalid", when(invalid)).Aria("describedby", describedBy).OnInput(f.onInput(fl.Name)),
+			app.Label().For(id+"-time").Text(text(lang, "discovered_time", "")),
+			app.Input().Type("time").ID(id+"-time").Name(discoveredTime).OnInput(f.onInput(discoveredTime)),
+		)
 	default:
-		typ := map[string]string{"datetime": "datetime-local", "email": "email"}[fl.Kind]
+		typ := map[string]string{"email": "email"}[fl.Kind]
 		if typ == "" {
 			typ = "text"
 		}
-		control = app.Input().Type(typ).ID(id).Name(fl.Name).Attr("required", when(fl.Required)).
+		control = app.Input().Type(typ).ID(id).Name(fl.Name).Attr("required", when(required)).
 			Aria("invalid", when(invalid)).Aria("describedby", describedBy).OnInput(f.onInput(fl.Name))
 	}
 	return app.Div().Class("sp-field").Body(
 		app.Label().For(id).Body(
-			app.Text(labelText),
-			app.If(fl.Required, func() app.UI { return app.Span().Class("sp-required").Text(" (" + text(lang, "required", "") + ")") }),
+			label,
+			app.If(required, func() app.UI { return app.Span().Class("sp-required").Text(" (" + text(lang, "required", "") + ")") }),
 		),
 		app.If(fl.Kind == "targets", func() app.UI { return app.P().ID(id + "-format").Class("sp-hint").Text(text(lang, "targets_hint", "")) }),
-		app.If(hint != "", func() app.UI { return app.P().ID(id + "-hint").Class("sp-hint").Text(hint) }),
+		app.If(hint != nil, func() app.UI { return app.P().ID(id + "-hint").Class("sp-hint").Body(hint) }),
 		control,
+		app.If(fl.Kind == "select", f.renderScopeWarning),
 		app.If(invalid, func() app.UI { return app.P().ID(errorID(fl.Name)).Class("sp-error").Text(problem.Message) }),
 	)
 }
@@ -267,9 +189,9 @@ func when(cond bool) string {
 var languageNames = map[string]string{"en": "English", "nl": "Nederlands", "fr": "Français", "de": "Deutsch", "es": "Español"}
 
 // renderLanguages lets the reporter change the language, among the
-// config's; it starts at the browser's.
+// widget's (see pickerLanguages); it starts at the browser's.
 func (f *Form) renderLanguages() app.UI {
-	return languagePicker("sp-lang", f.Config.Languages, f.Lang, f.onLanguage)
+	return languagePicker("sp-lang", pickerLanguages(f.Config), f.Lang, f.onLanguage)
 }
 
 // languagePicker is the language menu of a view (the form, the Follow view).

@@ -2,10 +2,7 @@ package widget
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -13,73 +10,10 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
-	"github.com/sealpost/sealpost/core/config"
-	"github.com/sealpost/sealpost/core/deliver"
 	"github.com/sealpost/sealpost/core/pgpkey"
 	"github.com/sealpost/sealpost/core/seal"
 	"github.com/sealpost/sealpost/core/thread"
 )
-
-// intake answers a report post as a Sealpost intake does, or with fail
-// when it is set.
-func intake(fail *int) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if *fail != 0 {
-			w.WriteHeader(*fail)
-			fmt.Fprint(w, `{"error":"refused"}`)
-			return
-		}
-		var body bytes.Buffer
-		body.ReadFrom(r.Body)
-		sum := sha256.Sum256(body.Bytes())
-		w.WriteHeader(http.StatusCreated)
-		json.NewEncoder(w).Encode(deliver.Receipt{ID: "20261123-abcdef12", SHA256: hex.EncodeToString(sum[:]), ReceivedAt: now})
-	}
-}
-
-// sendingForm is the Comoo form (its endpoint is a Sealpost intake's
-// /reports) with a report typed in, posting through the core to net.
-func sendingForm(t *testing.T, net *fakeHTTP, v vendorKeys) *Form {
-	t.Helper()
-	cfg, err := config.LoadFile("../core/config/examples/comoo.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := NewForm(cfg, "en")
-	f.Now, f.Key = clock, v.key
-	f.Submitter = &CoreSubmitter{Config: f.Config, Keys: []*pgpkey.Key{v.key}, Now: clock,
-		Client: &deliver.Client{Endpoint: f.Config.Endpoint.URL, HTTP: net, Attempts: 1}}
-	f.Outbox = &MemoryOutbox{}
-	for field, value := range map[string]string{"targets": "https://www.comoo.be/login", "description": "marker-description", "policy_accepted": "true"} {
-		f.set(field, value)
-	}
-	return f
-}
-
-// noSecretsLeave checks that no request carries the code or the token, in
-// any spelling, except the token in the Authorization header of a request
-// to the thread endpoint.
-func noSecretsLeave(t *testing.T, reqs []request, code thread.Code, threadURL string) {
-	t.Helper()
-	secrets := []string{code.String(), strings.ReplaceAll(code.String(), "-", ""), strings.ToLower(code.String()), code.Token()}
-	for _, r := range reqs {
-		for _, s := range secrets {
-			if strings.Contains(r.url, s) || bytes.Contains(r.body, []byte(s)) {
-				t.Errorf("%s %s carries a secret in its URL or body", r.method, r.url)
-			}
-			for name, values := range r.header {
-				for _, v := range values {
-					if !strings.Contains(v, s) {
-						continue
-					}
-					if name != "Authorization" || r.url != threadURL || v != "Bearer "+code.Token() {
-						t.Errorf("%s %s carries a secret in its %s header", r.method, r.url, name)
-					}
-				}
-			}
-		}
-	}
-}
 
 func TestTheReceiptShowsTheReplyCodeTheReportCarries(t *testing.T) {
 	v := newVendorKeys(t, "Comoo Security Demo")
@@ -95,8 +29,8 @@ func TestTheReceiptShowsTheReplyCodeTheReportCarries(t *testing.T) {
 
 	f.onSubmit(ctx, event())
 	e.ConsumeAll()
-	if f.summary == nil {
-		t.Fatalf("not sent: %s", f.failure)
+	if summaryOf(f) == nil {
+		t.Fatalf("not sent: %s", failureOf(f))
 	}
 	page := html(f)
 	code, err := thread.ParseCode(between(page, "reply-code"))
@@ -144,35 +78,18 @@ func TestTheReceiptShowsTheReplyCodeTheReportCarries(t *testing.T) {
 		t.Errorf("the downloaded file holds %q (%v)", file, err)
 	}
 
-	f.onCopyCode(ctx, event())
+	// The code's own component takes the clicks (and in the browser,
+	// go-app renders it again).
+	rc := f.sender().receipt.code
+	rc.onCopy(ctx, event())
 	e.ConsumeAll()
-	if copied != code.String() || !strings.Contains(html(f), "The code is on the clipboard.") {
+	if copied != code.String() || !strings.Contains(htmlOf(rc), "The code is on the clipboard.") {
 		t.Errorf("copied %q", copied)
 	}
-	f.onFollowReport(ctx, event())
+	rc.onFollow(ctx, event())
 	if followed != code {
 		t.Error("Follow this report does not hand the code over")
 	}
-}
-
-// tagOf is the start tag of the element with the given id.
-func tagOf(page, id string) string {
-	i := strings.Index(page, `id="`+id+`"`)
-	if i < 0 {
-		return ""
-	}
-	start := strings.LastIndex(page[:i], "<")
-	return page[start : start+strings.Index(page[start:], ">")+1]
-}
-
-// attrOf is the value of attribute name of the element with the given id.
-func attrOf(page, id, name string) string {
-	_, v, ok := strings.Cut(tagOf(page, id), " "+name+`="`)
-	if !ok {
-		return ""
-	}
-	v, _, _ = strings.Cut(v, `"`)
-	return v
 }
 
 func TestTheCodeIsKeptOnlyWhenAsked(t *testing.T) {
@@ -187,22 +104,23 @@ func TestTheCodeIsKeptOnlyWhenAsked(t *testing.T) {
 	if len(store.Keys()) != 0 {
 		t.Fatalf("kept without being asked: %v", store.Keys())
 	}
-	f.keepCode(true)
+	rc := f.sender().receipt.code
+	rc.keep(true)
 	kept := keptCodes(store, f.Config.Endpoint.URL)
-	if len(kept) != 1 || kept[0].Code != f.code.String() || kept[0].ReportID != "20261123-abcdef12" || !kept[0].Sealed.Equal(now) {
+	if len(kept) != 1 || kept[0].Code != rc.code.String() || kept[0].ReportID != "20261123-abcdef12" || !kept[0].Sealed.Equal(now) {
 		t.Fatalf("kept %+v", kept)
 	}
-	if tag := tagOf(html(f), "reply-code-keep"); !strings.Contains(tag, " checked") || strings.Contains(tag, `checked="false"`) {
+	if tag := tagOf(htmlOf(rc), "reply-code-keep"); !strings.Contains(tag, " checked") || strings.Contains(tag, `checked="false"`) {
 		t.Errorf("the box is not ticked: %s", tag)
 	}
-	f.keepCode(false)
+	rc.keep(false)
 	if len(store.Keys()) != 0 {
 		t.Errorf("still kept after untick: %v", store.Keys())
 	}
 
 	// A frame without storage of its own does not offer it.
-	f.Codes = nil
-	if strings.Contains(html(f), "reply-code-keep") {
+	rc.Codes = nil
+	if strings.Contains(htmlOf(rc), "reply-code-keep") {
 		t.Error("offers to keep the code without storage")
 	}
 }
@@ -218,7 +136,7 @@ func TestAResendCarriesTheSameThreadHash(t *testing.T) {
 	e, ctx := mount(t, f)
 	f.onSubmit(ctx, event())
 	e.ConsumeAll()
-	if f.summary != nil || f.sealed == nil {
+	if summaryOf(f) != nil || f.sender().failed == nil || f.sender().failed.report == nil {
 		t.Fatal("the refused report was not kept")
 	}
 	page := html(f)
@@ -239,18 +157,19 @@ func TestAResendCarriesTheSameThreadHash(t *testing.T) {
 		t.Fatalf("outbox %+v, want the thread hash kept", pending)
 	}
 
-	f.onRetry(ctx, event())
+	f.sender().failed.onRetry(ctx, event())
 	e.ConsumeAll()
 
 	fail = 0
 	later := sendingForm(t, net, v)
 	later.Outbox = f.Outbox
-	later.pending = pending
+	panel := later.outboxPanel()
+	panel.pending = pending
 	e2, ctx2 := mount(t, later)
-	later.onResend(pending[0].Key)(ctx2, event())
+	panel.onResend(pending[0].Key)(ctx2, event())
 	e2.ConsumeAll()
-	if len(later.resent) != 1 {
-		t.Fatalf("not resent: %s", later.outboxFail)
+	if len(panel.resent) != 1 {
+		t.Fatalf("not resent: %s", panel.fail)
 	}
 	for i, r := range net.requests() {
 		if got := r.header.Get(thread.HeaderThread); got != hash {
@@ -271,7 +190,7 @@ func TestNoCodeForAnEndpointWithoutThreads(t *testing.T) {
 	f.onSubmit(ctx, event())
 	e.ConsumeAll()
 	page := html(f)
-	if f.summary == nil || strings.Contains(page, "reply-code") || strings.Contains(page, "follow-link") {
+	if summaryOf(f) == nil || strings.Contains(page, "reply-code") || strings.Contains(page, "follow-link") {
 		t.Errorf("a webhook endpoint got a reply code or a follow link")
 	}
 	if h := net.requests()[0].header.Get(thread.HeaderThread); h != "" {

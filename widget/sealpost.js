@@ -38,7 +38,15 @@
   }
   var frame = document.createElement("iframe");
   frame.src = new URL("?config=" + encodeURIComponent(configURL) + (script.dataset.view === "follow" ? "#follow" : ""), base).href;
-  frame.title = script.dataset.title || "Security vulnerability report form";
+  // The frame's title, in the page's language (else the browser's, else
+  // English), among the widget's; data-title replaces it.
+  var titles = /*TITLES*/{};
+  var wanted = [document.documentElement.lang].concat(navigator.languages || [navigator.language]);
+  frame.title = script.dataset.title || titles.en;
+  for (var i = 0; i < wanted.length && !script.dataset.title; i++) {
+    var base = String(wanted[i] || "").toLowerCase().split("-")[0];
+    if (titles[base]) { frame.title = titles[base]; break; }
+  }
   // Served from the page's own origin, the frame gets no allow-same-origin:
   // it runs in an opaque origin, out of the page's reach (and without
   // storage, so its outbox lasts as long as the page). From the widget's

@@ -22,6 +22,11 @@ var staticFields = []string{"targets", "description"}
 // generator (wasm/). Its controls have ids, not names: the form cannot be
 // submitted (its button is disabled, and unnamed controls send nothing),
 // and the browser checks what is required as it is typed.
+//
+// It is in every language of the widget at once, each word in a span with
+// its lang; lang.js, run in the page's head before the body is drawn,
+// names the reader's language on the html element (data-lang) and the
+// stylesheet shows only the spans in it (English when it cannot tell).
 func StaticForm() string {
 	var fields []app.UI
 	for _, name := range staticFields {
@@ -31,29 +36,39 @@ func StaticForm() string {
 		described := ""
 		if name == "targets" {
 			rows, described = 3, id+"-format"
-			format = app.P().ID(described).Class("sp-hint").Text(text("en", "targets_hint", ""))
+			format = app.P().ID(described).Class("sp-hint").Body(inEvery(func(l string) string { return text(l, "targets_hint", "") })...)
 		}
 		fields = append(fields, app.Div().Class("sp-field").Body(
 			app.Label().For(id).Body(
-				app.Text(report.FieldLabel("en", name)),
-				app.Span().Class("sp-required").Text(" ("+text("en", "required", "")+")"),
+				app.Span().Body(inEvery(func(l string) string { return report.FieldLabel(l, name) })...),
+				app.Span().Class("sp-required").Body(inEvery(func(l string) string { return " (" + text(l, "required", "") + ")" })...),
 			),
 			format,
 			app.Textarea().ID(id).DataSet("field", name).Rows(rows).Required(true).Aria("describedby", described),
 		))
 	}
-	return app.HTMLString(app.Div().ID(StaticID).Class("sealpost").Lang("en").Body(
+	say := func(key string) []app.UI { return inEvery(func(l string) string { return text(l, key, "") }) }
+	return app.HTMLString(app.Div().ID(StaticID).Class("sealpost").Body(
 		app.Form().Class("sp-form").Body(
 			// Shown instead of the rest on the Follow view's URL (#follow,
 			// see the stylesheet): no report is asked for there.
-			app.P().ID(FollowFragment).Class("sp-follow-loading").Role("status").Text("Loading the page to follow a report you sent…"),
-			app.P().Class("sp-loading").Role("status").Text("The form is loading its encryption: you can start typing."),
-			app.P().Class("sp-alert sp-load-failed").Role("alert").Text(
-				"The form could not start, so it cannot encrypt or send your report. What you typed is still here: copy it before you reload the page."),
+			app.P().ID(FollowFragment).Class("sp-follow-loading").Role("status").Body(say("static_follow_loading")...),
+			app.P().Class("sp-loading").Role("status").Body(say("static_loading")...),
+			app.P().Class("sp-alert sp-load-failed").Role("alert").Body(say("static_load_failed")...),
 			app.Range(fields).Slice(func(i int) app.UI { return fields[i] }),
-			app.Button().Type("submit").Class("sp-submit").Disabled(true).Text("Preparing encryption…"),
+			app.Button().Type("submit").Class("sp-submit").Disabled(true).Body(say("static_preparing")...),
 		),
 	))
+}
+
+// inEvery is a text in every language of the widget, one span each (see
+// StaticForm).
+func inEvery(say func(lang string) string) []app.UI {
+	out := make([]app.UI, len(report.Languages))
+	for i, l := range report.Languages {
+		out[i] = app.Span().Lang(l).DataSet("l", l).Text(say(l))
+	}
+	return out
 }
 
 // foldInto are the fields, in order of preference, that take the text of

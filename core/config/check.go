@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/sealpost/sealpost/core/report"
@@ -39,6 +40,13 @@ func (c *Config) Check() error {
 	case n > 1:
 		add("key", "set only one of url, armored or wkd (found %d)", n)
 	}
+	if u, err := url.Parse(k.URL); k.URL != "" && err == nil && u.Scheme == "http" {
+		add("key.url", "must be an https:// URL: a key is fetched only over HTTPS")
+	}
+	if strings.TrimSpace(k.Armored) != "" && !looksArmored(k.Armored) {
+		add("key.armored", "is not an armored key (no -----BEGIN PGP PUBLIC KEY BLOCK----- line, or bytes that are not text): "+
+			"give the .asc file's text; sealpost init --key FILE writes it from a .asc, .gpg or .zip file")
+	}
 
 	if e := c.Endpoint; e.URL == "" {
 		if c.Org.SecurityEmail == "" {
@@ -61,6 +69,10 @@ func (c *Config) Check() error {
 		if c.Attachments.MaxCount == 0 {
 			add("fields.steps_or_attachment", "needs attachments.max_count above 0; to insist on written steps, require \"steps\" instead")
 		}
+	}
+	c.checkTexts(add)
+	if !c.Credit.Pseudonyms() && !slices.Contains(c.Fields.Shown, "reporter.name") {
+		add("credit.pseudonym_allowed", `false means the reporter must give a name: add "reporter.name" to fields.shown`)
 	}
 	for name, texts := range map[string]map[string]map[string]string{"labels": c.Fields.Labels, "hints": c.Fields.Hints} {
 		for lang, byField := range texts {
@@ -95,6 +107,14 @@ func (c *Config) Check() error {
 	}
 	slices.SortStableFunc(problems, func(a, b Problem) int { return strings.Compare(a.Path, b.Path) })
 	return &Error{Problems: problems}
+}
+
+// looksArmored reports whether an inline key is armored text: valid UTF-8,
+// with no U+FFFD (what binary bytes become when they pass through JSON as
+// a string), and a -----BEGIN PGP ...----- line. Whether the key in it can
+// be used is core/pgpkey's to judge (sealpost config check does).
+func looksArmored(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, utf8.RuneError) && strings.Contains(s, "-----BEGIN PGP ")
 }
 
 func countSet(values ...string) int {
@@ -146,6 +166,8 @@ func ruleMessage(fe validator.FieldError) string {
 		return "must be a key fingerprint: 40 (v4) or 64 (v6) hexadecimal characters"
 	case "language":
 		return fmt.Sprintf("must be one of: %s", strings.Join(report.Languages, ", "))
+	case "category":
+		return fmt.Sprintf("must be one of: %s", strings.Join(report.Categories, ", "))
 	case "requirable":
 		return fmt.Sprintf("not a report field; use one of %s", strings.Join(report.Requirable, ", "))
 	case "accepttype":
@@ -213,6 +235,7 @@ var checker = sync.OnceValue(func() *validator.Validate {
 		"fingerprint": str(func(s string) bool { return fingerprintRE.MatchString(NormalizeFingerprint(s)) }),
 		"language":    str(func(s string) bool { return slices.Contains(report.Languages, s) }),
 		"requirable":  str(func(s string) bool { return slices.Contains(report.Requirable, s) }),
+		"category":    str(func(s string) bool { return slices.Contains(report.Categories, s) }),
 		"accepttype": str(func(s string) bool {
 			mt, _, err := mime.ParseMediaType(s)
 			return err == nil && acceptTypeRE.MatchString(mt)

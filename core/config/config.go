@@ -58,9 +58,18 @@ type Config struct {
 	Bounty      Bounty      `json:"bounty"`
 	Credit      Credit      `json:"credit"`
 	// Guidelines are what the policy asks of reporters, one point each.
-	Guidelines  []string     `json:"guidelines,omitempty" validate:"max=50,dive,required,max=2000"`
-	OutOfScope  []string     `json:"out_of_scope,omitempty" validate:"max=50,dive,required,max=500"`
-	NonSecurity *NonSecurity `json:"non_security,omitempty"`
+	Guidelines []Text `json:"guidelines,omitempty" validate:"max=50"`
+	OutOfScope []Text `json:"out_of_scope,omitempty" validate:"max=50"`
+	// OutOfScopeCategories are report categories the policy puts out of
+	// scope (Comoo: physical security, social engineering): the form
+	// warns a reporter who picks one, and still takes the report.
+	OutOfScopeCategories []string     `json:"out_of_scope_categories,omitempty" validate:"unique,dive,category"`
+	NonSecurity          *NonSecurity `json:"non_security,omitempty"`
+	// Translated marks the languages whose texts are translations the
+	// vendor did not write: language → a note saying so, in that language,
+	// shown with the policy (for example "Vertaald door Sealpost; de
+	// Engelse tekst is het beleid.").
+	Translated map[string]string `json:"translated,omitempty"`
 }
 
 // Org is who receives the reports.
@@ -72,8 +81,8 @@ type Org struct {
 	SecurityEmail string `json:"security_email,omitempty" validate:"omitempty,email"`
 	PolicyURL     string `json:"policy_url,omitempty" validate:"omitempty,weburl"`
 	// PolicySummary is a short text shown above the form.
-	PolicySummary string `json:"policy_summary,omitempty" validate:"max=5000"`
-	LegalNotice   string `json:"legal_notice,omitempty" validate:"max=5000"`
+	PolicySummary Text   `json:"policy_summary,omitempty"`
+	LegalNotice   Text   `json:"legal_notice,omitempty"`
 	LegalURL      string `json:"legal_url,omitempty" validate:"omitempty,weburl"`
 	ContactURL    string `json:"contact_url,omitempty" validate:"omitempty,weburl"`
 }
@@ -120,36 +129,53 @@ type Attachments struct {
 
 // Promises are what the policy commits to; zero means no promise.
 type Promises struct {
-	ReplyWithinWorkingDays  int  `json:"reply_within_working_days,omitempty" validate:"min=0,max=90"`
+	ReplyWithinWorkingDays int `json:"reply_within_working_days,omitempty" validate:"min=0,max=90"`
+	// ReplyWithAssessment: the first reply brings an initial assessment
+	// and an expected date for resolution.
+	ReplyWithAssessment     bool `json:"reply_with_assessment,omitempty"`
 	TriageWithinWorkingDays int  `json:"triage_within_working_days,omitempty" validate:"min=0,max=180"`
 	StatusEnquiryMinDays    int  `json:"status_enquiry_min_days,omitempty" validate:"min=0,max=90"`
 	KeepInformed            bool `json:"keep_informed,omitempty"`
 	NotifyWhenFixed         bool `json:"notify_when_fixed,omitempty"`
 	NoLegalAction           bool `json:"no_legal_action,omitempty"`
 	Confidential            bool `json:"confidential,omitempty"`
+	// PersonalDataKept: the reporter's personal data is not shared with
+	// third parties without their permission.
+	PersonalDataKept bool `json:"personal_data_kept,omitempty"`
+	// InviteToConfirmFix: the reporter may be invited to confirm the fix.
+	InviteToConfirmFix bool `json:"invite_to_confirm_fix,omitempty"`
 }
 
 // Bounty says whether findings are rewarded: "none", "discretionary" or "paid".
 type Bounty struct {
-	Kind  string `json:"kind" validate:"oneof=none discretionary paid"`
-	Notes string `json:"notes,omitempty" validate:"max=2000"`
+	Kind string `json:"kind" validate:"oneof=none discretionary paid"`
+	// Notes are the policy's own words on rewards, shown with the promise.
+	Notes Text `json:"notes,omitempty"`
 }
 
 // Credit says how reporters may be named.
 type Credit struct {
-	Offered          bool `json:"offered"`
-	PseudonymAllowed bool `json:"pseudonym_allowed"`
+	// Offered: the vendor names the reporter, if they wish, when it
+	// publishes the fix; the form then asks whether, and under what name.
+	Offered bool `json:"offered"`
+	// PseudonymAllowed: a report may come without a name; left out, it
+	// may. When false the form requires reporter.name (see
+	// [Config.Rules]).
+	PseudonymAllowed *bool `json:"pseudonym_allowed,omitempty"`
 }
+
+// Pseudonyms reports whether a report may come without a name.
+func (c Credit) Pseudonyms() bool { return c.PseudonymAllowed == nil || *c.PseudonymAllowed }
 
 // NonSecurity routes questions that are not security issues elsewhere.
 type NonSecurity struct {
-	Text     string    `json:"text,omitempty" validate:"max=2000"`
+	Text     Text      `json:"text,omitempty"`
 	Contacts []Contact `json:"contacts" validate:"min=1,max=10,dive"`
 }
 
 // Contact is a labelled link: https:, mailto: or tel:.
 type Contact struct {
-	Label string `json:"label" validate:"required,max=200"`
+	Label Text   `json:"label"`
 	URL   string `json:"url" validate:"required,contact"`
 }
 
@@ -218,8 +244,12 @@ func LoadFile(path string) (*Config, error) {
 
 // Rules are the report rules this config asks for.
 func (c *Config) Rules() report.Rules {
+	required := slices.Clone(c.Fields.Required)
+	if !c.Credit.Pseudonyms() && !slices.Contains(required, "reporter.name") {
+		required = append(required, "reporter.name") // no pseudonymous reports
+	}
 	return report.Rules{
-		Required:          slices.Clone(c.Fields.Required),
+		Required:          required,
 		StepsOrAttachment: c.Fields.StepsOrAttachment,
 		MaxAttachments:    c.Attachments.MaxCount,
 		MaxFileBytes:      c.Attachments.MaxFileBytes,

@@ -115,6 +115,8 @@ func TestBadConfigsNameTheirJSONPath(t *testing.T) {
 		{"a reply promise beyond 90 days is refused", "promises", map[string]any{"reply_within_working_days": 400}, "promises.reply_within_working_days", "at most 90"},
 		{"an unknown bounty kind is refused", "bounty.kind", "maybe", "bounty.kind", "none, discretionary, paid"},
 		{"a javascript: contact is refused", "non_security", map[string]any{"contacts": []any{map[string]any{"label": "x", "url": "javascript:alert(1)"}}}, "non_security.contacts[0].url", "https:, mailto: or tel:"},
+		{"an unknown out-of-scope category is refused", "out_of_scope_categories", []any{"physical", "phishing"}, "out_of_scope_categories[1]", "must be one of: web, api"},
+		{"no pseudonyms without a name field is refused", "credit.pseudonym_allowed", false, "credit.pseudonym_allowed", `add "reporter.name" to fields.shown`},
 		{"a policy URL with credentials is refused", "org.policy_url", "https://user:pw@example.com/", "org.policy_url", "absolute https://"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -122,19 +124,26 @@ func TestBadConfigsNameTheirJSONPath(t *testing.T) {
 			if c.name == "steps-or-attachment without attachments is refused" {
 				doc = bytes.Replace(doc, []byte(`"required":["targets"]`), []byte(`"required":["targets"],"steps_or_attachment":true`), 1)
 			}
-			_, err := Load(bytes.NewReader(doc))
-			var cerr *Error
-			if !errors.As(err, &cerr) {
-				t.Fatalf("got %v, want a *config.Error", err)
-			}
-			for _, p := range cerr.Problems {
-				if p.Path == c.wantPath && strings.Contains(p.Message, c.wantMsg) {
-					return
-				}
-			}
-			t.Errorf("no problem at %s saying %q in %v", c.wantPath, c.wantMsg, cerr)
+			wantProblem(t, doc, c.wantPath, c.wantMsg)
 		})
 	}
+}
+
+// wantProblem fails t unless loading doc gives a problem at path whose
+// message says msg.
+func wantProblem(t *testing.T, doc []byte, path, msg string) {
+	t.Helper()
+	_, err := Load(bytes.NewReader(doc))
+	var cerr *Error
+	if !errors.As(err, &cerr) {
+		t.Fatalf("got %v, want a *config.Error", err)
+	}
+	for _, p := range cerr.Problems {
+		if p.Path == path && strings.Contains(p.Message, msg) {
+			return
+		}
+	}
+	t.Errorf("no problem at %s saying %q in %v", path, msg, cerr)
 }
 
 func TestAConfigWithOnlyAnEmailAddressIsEmailOnly(t *testing.T) {
@@ -205,6 +214,7 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Add([]byte(base))
 	f.Add([]byte(`{"fields":{"labels":{"en":{"x":""}}}}`))
+	f.Add([]byte(`{"org":{"name":"x","legal_notice":{"en":"a","nl":""}},"guidelines":["a",{"en":"b"},{}],"translated":{"en":"t"}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Load(bytes.NewReader(data))
 		if err != nil {
@@ -223,4 +233,20 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("round trip of %s: %v", out, err)
 		}
 	})
+}
+
+func TestNoPseudonymsMeansTheNameIsRequired(t *testing.T) {
+	doc := edit(t, "credit.pseudonym_allowed", false)
+	doc = bytes.Replace(doc, []byte(`"shown":["targets","description","steps"]`), []byte(`"shown":["targets","description","steps","reporter.name"]`), 1)
+	c, err := Load(bytes.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Rules().Required; !slices.Contains(got, "reporter.name") {
+		t.Errorf("required %v, want reporter.name in it", got)
+	}
+	c.Credit.PseudonymAllowed = nil
+	if got := c.Rules().Required; slices.Contains(got, "reporter.name") {
+		t.Errorf("pseudonyms allowed, yet required %v", got)
+	}
 }

@@ -30,7 +30,7 @@ func ExampleLoad() {
 		"endpoint": {"url": "http://example.com/reports"},
 		"languages": ["en"],
 		"bounty": {"kind": "none"},
-		"credit": {"offered": false, "pseudonym_allowed": false}
+		"credit": {"offered": false, "pseudonym_allowed": true}
 	}`))
 	fmt.Println(err)
 	// Output:

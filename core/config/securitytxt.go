@@ -29,7 +29,7 @@ func FromSecurityTxt(f *securitytxt.File, name, endpoint string) (c *Config, not
 		},
 		Attachments: Attachments{MaxCount: 5, MaxFileBytes: 100 << 20, MaxTotalBytes: 200 << 20},
 		Bounty:      Bounty{Kind: "none"},
-		Credit:      Credit{Offered: true, PseudonymAllowed: true},
+		Credit:      Credit{Offered: true},
 	}
 	if endpoint != "" {
 		c.Endpoint = Endpoint{URL: endpoint, Format: "raw"}

@@ -8,7 +8,10 @@
 // optional reporter identity, and attachment metadata. Its JSON form,
 // report.json, has the schema id [Schema] and is described by schema.json in
 // this folder; its JSON names are also the form fields' name attributes.
-// [Parse] reads report.json strictly, naming the JSON path of any problem.
+// [Parse] reads report.json strictly; what does not decode comes back as a
+// *[ValidationError] naming the JSON path of each problem and what to write.
+// When the issue was found (discovered_at) is a [When]: a date
+// ("2026-11-20") or a date and time ("2026-11-20T14:30:00Z"), kept as given.
 //
 // # Validation
 //

@@ -34,7 +34,7 @@ func ExampleValidate() {
 }
 
 func ExampleReport_WriteText() {
-	found := time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
+	found := report.Day(2026, 11, 20) // the reporter knows the day, not the time
 	r := &report.Report{
 		Title:          "Open redirect on login",
 		Targets:        []string{"https://example.com/login?next="},
@@ -52,7 +52,7 @@ func ExampleReport_WriteText() {
 	//
 	// Targets:
 	//   - https://example.com/login?next=
-	// Found:           2026-11-20T09:30:00Z
+	// Found:           2026-11-20
 	// Severity:        6.1 medium (CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N)
 	//
 	// What I saw
@@ -86,4 +86,20 @@ func ExampleReport_JSON() {
 	//   "cvss_rating": "critical",
 	//   "policy_accepted": true
 	// }
+}
+
+// A date stays a date, and a date and time keeps its time and offset.
+func ExampleParseWhen() {
+	for _, s := range []string{"2026-11-20", "2026-11-20T14:30:00+01:00", "20/11/2026"} {
+		w, err := report.ParseWhen(s)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(w, w.DateOnly, w.UTC().Format(time.RFC3339))
+	}
+	// Output:
+	// 2026-11-20 true 2026-11-20T00:00:00Z
+	// 2026-11-20T14:30:00+01:00 false 2026-11-20T13:30:00Z
+	// write a date like 2026-11-20 or a date and time like 2026-11-20T14:30:00Z, not "20/11/2026"
 }

@@ -49,7 +49,13 @@ func (r *Report) WriteText(w io.Writer) error {
 			t.line("  - " + clean(target, false))
 		}
 	}
-	t.field("Found", formatTime(r.DiscoveredAt))
+	if w := r.DiscoveredAt; w != nil && !w.IsZero() {
+		found := w.String() // a date stays a date
+		if !w.DateOnly {
+			found = formatTime(&w.Time)
+		}
+		t.field("Found", found)
+	}
 	if r.CVSS != "" {
 		sev := r.CVSS
 		if r.CVSSRating != "" {

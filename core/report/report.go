@@ -2,11 +2,7 @@ package report
 
 import (
 	"encoding/json"
-	"fmt"
-	"io"
 	"time"
-
-	"github.com/sealpost/sealpost/core/internal/strictjson"
 )
 
 // Schema is the schema id every report carries in its "schema" field.
@@ -23,15 +19,17 @@ var Categories = []string{"web", "api", "mobile", "desktop", "network", "cloud",
 // (report.json) is the contract described by schema.json; the JSON names are
 // also the form fields' name attributes.
 type Report struct {
-	Schema       string     `json:"schema" validate:"schema"`
-	Title        string     `json:"title,omitempty" validate:"max=200,singleline"`
-	Category     string     `json:"category,omitempty" validate:"omitempty,category"`
-	Targets      []string   `json:"targets,omitempty" validate:"max=50,dive,max=2048,target"`
-	DiscoveredAt *time.Time `json:"discovered_at,omitempty" validate:"omitempty,notfuture"`
-	Description  string     `json:"description,omitempty" validate:"max=50000,text"`
-	Expected     string     `json:"expected,omitempty" validate:"max=50000,text"`
-	Steps        string     `json:"steps,omitempty" validate:"max=50000,text"`
-	Impact       string     `json:"impact,omitempty" validate:"max=50000,text"`
+	Schema   string   `json:"schema" validate:"schema"`
+	Title    string   `json:"title,omitempty" validate:"max=200,singleline"`
+	Category string   `json:"category,omitempty" validate:"omitempty,category"`
+	Targets  []string `json:"targets,omitempty" validate:"max=50,dive,max=2048,target"`
+	// DiscoveredAt is when the researcher found the issue: a date, or a
+	// date and time (see [When]).
+	DiscoveredAt *When  `json:"discovered_at,omitempty" validate:"omitempty,notfuture"`
+	Description  string `json:"description,omitempty" validate:"max=50000,text"`
+	Expected     string `json:"expected,omitempty" validate:"max=50000,text"`
+	Steps        string `json:"steps,omitempty" validate:"max=50000,text"`
+	Impact       string `json:"impact,omitempty" validate:"max=50000,text"`
 	// CVSS is a CVSS v3.1 or v4.0 base vector; CVSSScore and CVSSRating are
 	// computed from it by [Report.Normalize] and never taken from input.
 	CVSS           string       `json:"cvss,omitempty" validate:"omitempty,cvss"`
@@ -68,26 +66,6 @@ type Attachment struct {
 	Type   string `json:"type" validate:"required,max=255,mediatype"`
 	Size   int64  `json:"size" validate:"min=0"`
 	SHA256 string `json:"sha256" validate:"sha256"`
-}
-
-// Parse reads one report.json document, strictly: unknown keys, wrong types
-// and trailing data are errors naming their JSON path. Parse does not
-// validate; call [Validate]. Computed fields (cvss_score, cvss_rating) are
-// recomputed, never trusted.
-func Parse(r io.Reader) (*Report, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxJSONBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading report: %w", err)
-	}
-	if len(data) > MaxJSONBytes {
-		return nil, fmt.Errorf("report: larger than %d bytes; attachments belong beside report.json, not inside it", MaxJSONBytes)
-	}
-	var rep Report
-	if err := strictjson.Decode(data, &rep); err != nil {
-		return nil, fmt.Errorf("report: %w", err)
-	}
-	rep.Normalize()
-	return &rep, nil
 }
 
 // Normalize sets the fields the core computes: the schema id when missing

@@ -109,7 +109,7 @@ func Validate(r *Report, o Options) error {
 	if o.Rules.StepsOrAttachment && r.isEmpty("steps") && len(r.Attachments) == 0 {
 		add("steps", "steps_or_attachment", "steps_or_attachment", "")
 	}
-	attachmentProblems(r, o.Rules, add)
+	attachmentProblems(r, o.Rules, o.Language, add)
 
 	if len(problems) == 0 {
 		return nil
@@ -118,7 +118,7 @@ func Validate(r *Report, o Options) error {
 	return &ValidationError{Problems: problems}
 }
 
-func attachmentProblems(r *Report, rules Rules, add func(field, rule, key, param string)) {
+func attachmentProblems(r *Report, rules Rules, lang string, add func(field, rule, key, param string)) {
 	n := len(r.Attachments)
 	switch {
 	case n > 0 && rules.MaxAttachments == 0:
@@ -130,14 +130,14 @@ func attachmentProblems(r *Report, rules Rules, add func(field, rule, key, param
 	for i, a := range r.Attachments {
 		total += a.Size
 		if rules.MaxFileBytes > 0 && a.Size > rules.MaxFileBytes {
-			add(fmt.Sprintf("attachments[%d]", i), "max_file_size", "max_file_size", FormatBytes(rules.MaxFileBytes))
+			add(fmt.Sprintf("attachments[%d]", i), "max_file_size", "max_file_size", FormatSize(lang, rules.MaxFileBytes))
 		}
 		if isMediaType(a.Type) && !TypeAccepted(a.Type, rules.AttachmentTypes) {
 			add(fmt.Sprintf("attachments[%d]", i), "attachment_type", "attachment_type", strings.Join(rules.AttachmentTypes, ", "))
 		}
 	}
 	if rules.MaxTotalBytes > 0 && total > rules.MaxTotalBytes {
-		add("attachments", "max_total_size", "max_total_size", FormatBytes(rules.MaxTotalBytes))
+		add("attachments", "max_total_size", "max_total_size", FormatSize(lang, rules.MaxTotalBytes))
 	}
 }
 
@@ -195,19 +195,35 @@ func translate(tr ut.Translator, key, label, param string) string {
 	return msg
 }
 
-// FormatBytes writes a byte count for people: 1500000 is "1.5 MB".
-func FormatBytes(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
+// FormatBytes writes a byte count for people, in English: 1500000 is
+// "1.5 MB" (see [FormatSize]).
+func FormatBytes(n int64) string { return FormatSize("en", n) }
+
+// FormatSize writes a byte count for people reading lang, in decimal
+// units to one decimal place (1500000 is "1.5 MB", "1,5 Mo" in French),
+// unless it is a whole number of binary units and not of decimal ones, as
+// a limit in a config often is: 209715200 is "200 MiB", not "209.7 MB".
+func FormatSize(lang string, n int64) string {
+	byteUnit, comma := "B", slices.Contains([]string{"nl", "fr", "de", "es"}, lang)
+	if lang == "fr" {
+		byteUnit = "o"
 	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
+	if n < 1000 {
+		return fmt.Sprintf("%d %s", n, byteUnit)
+	}
+	div, exp := int64(1000), 0
+	for m := n / 1000; m >= 1000; m /= 1000 {
+		div *= 1000
 		exp++
 	}
-	s := strconv.FormatFloat(float64(n)/float64(div), 'f', 1, 64)
-	return strings.TrimSuffix(s, ".0") + " " + "kMGTPE"[exp:exp+1] + "B"
+	if bin := int64(1) << (10 * (exp + 1)); n%div != 0 && n >= bin && n%bin == 0 {
+		return fmt.Sprintf("%d %si%s", n/bin, "KMGTP"[exp:exp+1], byteUnit)
+	}
+	s := strings.TrimSuffix(strconv.FormatFloat(float64(n)/float64(div), 'f', 1, 64), ".0")
+	if comma {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s + " " + "kMGTPE"[exp:exp+1] + byteUnit
 }
 
 type clockKey struct{}
@@ -259,8 +275,14 @@ var engine = sync.OnceValue(func() *validationEngine {
 	}
 	notFuture := func(ctx context.Context, fl validator.FieldLevel) bool {
 		now := ctx.Value(clockKey{}).(func() time.Time)
-		t, ok := fl.Field().Interface().(time.Time)
-		return ok && !t.After(now().Add(clockSkew))
+		limit := now().Add(clockSkew)
+		switch t := fl.Field().Interface().(type) {
+		case time.Time:
+			return !t.After(limit)
+		case When:
+			return !t.after(limit)
+		}
+		return false
 	}
 	if err := v.RegisterValidationCtx("notfuture", notFuture); err != nil {
 		panic(fmt.Sprintf("report: registering rule notfuture: %v", err))

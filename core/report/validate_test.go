@@ -25,7 +25,7 @@ func validReport() *Report {
 		Title:        "Stored XSS in the contact form",
 		Category:     "web",
 		Targets:      []string{"https://www.example.com/contact", "192.0.2.10", "10.0.0.0/8", "*.example.com", "api.example.com:8443", "[2001:db8::1]:443"},
-		DiscoveredAt: &found,
+		DiscoveredAt: &When{Time: found},
 		Description:  "The message field is echoed without escaping.",
 		Expected:     "The message to be shown as text.",
 		Steps:        "1. Open /contact\n2. Send <b>x</b>\n3. Open the admin view",
@@ -76,7 +76,7 @@ var ruleCases = []struct {
 	{"a description with a terminal escape is refused", fullRules, func(r *Report) { r.Description = "ok \x1b[2J" }, "description", "text", ""},
 	{"an unknown category is refused", fullRules, func(r *Report) { r.Category = "misc" }, "category", "category", ""},
 	{"a target that is a sentence is refused", fullRules, func(r *Report) { r.Targets[1] = "the login page" }, "targets[1]", "target", ""},
-	{"a discovery in the future is refused", fullRules, func(r *Report) { d := now.Add(time.Hour); r.DiscoveredAt = &d }, "discovered_at", "notfuture", ""},
+	{"a discovery in the future is refused", fullRules, func(r *Report) { r.DiscoveredAt = &When{Time: now.Add(time.Hour)} }, "discovered_at", "notfuture", ""},
 	{"a CVSS vector missing metrics is refused", fullRules, func(r *Report) { r.CVSS = "CVSS:3.1/AV:N" }, "cvss", "cvss", ""},
 	{"a CVSS v2 vector is refused", fullRules, func(r *Report) { r.CVSS = "AV:N/AC:L/Au:N/C:P/I:P/A:P" }, "cvss", "cvss", ""},
 	{"a CWE without its prefix is refused", fullRules, func(r *Report) { r.CWE = "79" }, "cwe", "cwe", ""},
@@ -242,9 +242,19 @@ func TestCVSSScoresAreComputed(t *testing.T) {
 }
 
 func TestFormatBytes(t *testing.T) {
-	for n, want := range map[int64]string{0: "0 B", 999: "999 B", 1000: "1 kB", 1500000: "1.5 MB", 100 << 20: "104.9 MB", 2e9: "2 GB"} {
+	for n, want := range map[int64]string{0: "0 B", 999: "999 B", 1000: "1 kB", 1024: "1 KiB", 1500000: "1.5 MB", 100 << 20: "100 MiB",
+		200<<20 + 1: "209.7 MB", 2e9: "2 GB", 2 << 30: "2 GiB", 209715200: "200 MiB"} {
 		if got := FormatBytes(n); got != want {
 			t.Errorf("FormatBytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+	for _, c := range []struct {
+		lang string
+		n    int64
+		want string
+	}{{"fr", 1500000, "1,5 Mo"}, {"fr", 200 << 20, "200 Mio"}, {"fr", 12, "12 o"}, {"de", 1500000, "1,5 MB"}, {"nl", 100 << 20, "100 MiB"}, {"es", 2500, "2,5 kB"}} {
+		if got := FormatSize(c.lang, c.n); got != c.want {
+			t.Errorf("FormatSize(%s, %d) = %q, want %q", c.lang, c.n, got, c.want)
 		}
 	}
 }

@@ -52,7 +52,7 @@ func sampleReport(attachments ...[]byte) (*report.Report, []io.Reader) {
 	found := testkeys.Now.Add(-72 * time.Hour)
 	r := &report.Report{
 		Schema: report.Schema, Title: "SQL injection in search", Category: "web",
-		Targets: []string{"https://example.com/search?q="}, DiscoveredAt: &found,
+		Targets: []string{"https://example.com/search?q="}, DiscoveredAt: &report.When{Time: found},
 		Description: "q is concatenated into SQL: ' OR 1=1-- lists every row.", Expected: "An error.",
 		Steps: "1. Search for '\n2. See the SQL error", Impact: "Database read.",
 		CVSS: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N", CWE: "CWE-89",

@@ -76,7 +76,7 @@ func TestTheDemoFilesOneReportPerSeedPage(t *testing.T) {
 			steps = append(steps, clickThenType(chromedp.CSS(f[0]), f[1]))
 		}
 		if seed == "cocomm" {
-			steps = append(steps, chromedp.SetValue(chromedp.CSS("#sp-discovered-at"), "2026-11-20T10:30"), dispatchInput("discovered_at"))
+			steps = append(steps, chromedp.SetValue(chromedp.CSS("#sp-discovered-at"), "2026-11-20"), dispatchInput("discovered_at"))
 		}
 		steps = append(steps, click(chromedp.CSS("#sp-policy-accepted")), chromedp.WaitVisible(chromedp.CSS("#sp-policy-accepted:checked")),
 			click(chromedp.CSS("#sp-submit")), chromedp.WaitVisible(chromedp.CSS("[data-sealpost-receipt]")))

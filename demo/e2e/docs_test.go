@@ -89,7 +89,9 @@ func docsWorkdir(t *testing.T) (dir string, env []string) {
 	gnupg := filepath.Join(dir, ".gnupg")
 	os.Mkdir(gnupg, 0o700)
 	t.Cleanup(func() { exec.Command("gpgconf", "--homedir", gnupg, "--kill", "all").Run() })
-	return dir, append(os.Environ(), "GNUPGHOME="+gnupg)
+	// No README command reaches the internet: config check on a seed
+	// config would fetch the vendor's real key, whose state is not ours.
+	return dir, append(os.Environ(), "GNUPGHOME="+gnupg, "HTTPS_PROXY=http://127.0.0.1:1", "NO_PROXY=127.0.0.1,localhost")
 }
 
 // runLine runs one documented command line with bash in dir.

@@ -45,7 +45,7 @@ func TestTypedMarkupNeverRuns(t *testing.T) {
 	}
 	// Fix the target and the date, accept, send: the receipt shows the title.
 	js := `(function(){var t=document.getElementById("sp-targets"); t.value="203.0.113.9"; t.dispatchEvent(new Event("input",{bubbles:true}));` +
-		`var d=document.getElementById("sp-discovered-at"); d.value="2026-11-20T10:30"; d.dispatchEvent(new Event("input",{bubbles:true})); return true})()`
+		`var d=document.getElementById("sp-discovered-at"); d.value="2026-11-20"; d.dispatchEvent(new Event("input",{bubbles:true})); return true})()`
 	err := doWithin(ctx, 60*time.Second,
 		func(ctx2 context.Context, tg *chromedp.Target) (chromedp.Void, error) {
 			_, err := chromedp.Evaluate[bool](js)(ctx2, tg)

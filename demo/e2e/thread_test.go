@@ -102,7 +102,7 @@ func TestAThreadBetweenAPseudonymousReporterAndTheVendor(t *testing.T) {
 		steps = append(steps, clickThenType(chromedp.CSS(id), fields[id]))
 	}
 	steps = append(steps,
-		chromedp.SetValue(chromedp.CSS("#sp-discovered-at"), time.Now().Add(-48*time.Hour).Format("2006-01-02T15:04")),
+		chromedp.SetValue(chromedp.CSS("#sp-discovered-at"), time.Now().Add(-48*time.Hour).Format(time.DateOnly)),
 		dispatchInput("discovered_at"),
 		click(chromedp.CSS("#sp-policy-accepted")),
 		chromedp.WaitVisible(chromedp.CSS("#sp-policy-accepted:checked")),

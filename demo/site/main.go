@@ -342,7 +342,8 @@ var page = template.Must(template.New("page").Parse(`<!doctype html>
 <script src="{{.Widget}}/sealpost.js" data-config="{{.Widget}}/configs/{{.Seed}}.json" async></script>
 </body></html>`))
 
-// siteHandler serves the vendor's pages and its public_key.zip.
+// siteHandler serves the vendor's pages and its public_key.zip. A page's
+// address with a trailing slash redirects to the page.
 func siteHandler(widget string, keyZip []byte, configs map[string][]byte) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", fmt.Sprintf("default-src 'self'; script-src %s; frame-src %s; style-src 'unsafe-inline'", widget, widget))
@@ -350,6 +351,14 @@ func siteHandler(widget string, keyZip []byte, configs map[string][]byte) http.H
 		switch {
 		case r.URL.Path == "/":
 			http.Redirect(w, r, "/comoo", http.StatusFound)
+		case strings.HasSuffix(seed, "/") && configs[strings.TrimSuffix(seed, "/")] != nil:
+			// /comoo/ is /comoo: one canonical address per page, where
+			// links and the reporter's bookmarks point.
+			target := "/" + strings.TrimSuffix(seed, "/")
+			if r.URL.RawQuery != "" {
+				target += "?" + r.URL.RawQuery
+			}
+			http.Redirect(w, r, target, http.StatusMovedPermanently)
 		case r.URL.Path == "/public_key.zip":
 			w.Header().Set("Content-Type", "application/zip")
 			w.Write(keyZip)
@@ -361,7 +370,7 @@ func siteHandler(widget string, keyZip []byte, configs map[string][]byte) http.H
 			if cfg.EmailOnly() {
 				email = cfg.Org.SecurityEmail
 			}
-			page.Execute(w, map[string]string{"Name": cfg.Org.Name, "Summary": cfg.Org.PolicySummary, "Widget": widget, "Seed": seed, "Email": email})
+			page.Execute(w, map[string]string{"Name": cfg.Org.Name, "Summary": cfg.String(cfg.Org.PolicySummary), "Widget": widget, "Seed": seed, "Email": email})
 		default:
 			http.NotFound(w, r)
 		}

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/sealpost/sealpost/core/config"
+	"github.com/sealpost/sealpost/core/pgpkey"
+	"github.com/sealpost/sealpost/core/report"
 	"github.com/sealpost/sealpost/core/securitytxt"
 )
 
@@ -30,8 +33,62 @@ func (e *env) configCheck(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := e.checkKey(files[0], cfg); err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "%s: ok (%s; languages %v; required %v)\n", files[0], cfg.Org.Name, cfg.Languages, cfg.Fields.Required)
 	return nil
+}
+
+// keyCheckTimeout bounds config check's fetch of a key named by URL or
+// WKD address: a check that waits longer says so and goes on.
+const keyCheckTimeout = 5 * time.Second
+
+// checkKey loads the key cfg names and judges it as seal --config does
+// (pgpkey.Load): a key that would be refused fails the check with its
+// reason; a key that cannot be fetched is a warning, and the check goes
+// on without it.
+func (e *env) checkKey(file string, cfg *config.Config) error {
+	ctx, cancel := context.WithTimeout(context.Background(), keyCheckTimeout)
+	defer cancel()
+	set, err := e.configKeysWithin(ctx, cfg)
+	where := keyField(cfg.Key)
+	switch {
+	case errors.Is(err, pgpkey.ErrFetch) || errors.Is(err, context.DeadlineExceeded):
+		fmt.Fprintf(e.stderr, "sealpost: warning: %s: %s: the key could not be fetched, so it was not checked (%s); run config check again where it can be reached\n",
+			file, where, report.Clean(err.Error()))
+		return nil
+	case errors.Is(err, pgpkey.ErrPinMismatch):
+		where = "key.fingerprint"
+		fallthrough
+	case err != nil:
+		fmt.Fprintf(e.stderr, "sealpost: error: %s: %s: %s\n", file, where, report.Clean(err.Error()))
+		return refused
+	}
+	k := set.Keys[0]
+	expires := "never"
+	if !k.Expires.IsZero() {
+		expires = k.Expires.Format(time.DateOnly)
+	}
+	fmt.Fprintf(e.stdout, "%s: %s: key %s (%s) can be used; it expires %s\n", file, where, k.Fingerprint, k.Algorithm, expires)
+	for _, w := range k.Warnings {
+		fmt.Fprintf(e.stdout, "%s: %s: warning: %s\n", file, where, report.Clean(w))
+	}
+	return nil
+}
+
+// keyField names the field of a config's key that pgpkey.Load reads: the
+// inline key first, then the URL, then the WKD address.
+func keyField(k config.Key) string {
+	switch {
+	case k.Armored != "":
+		return "key.armored"
+	case k.URL != "":
+		return "key.url"
+	case k.WKD != "":
+		return "key.wkd"
+	}
+	return "key"
 }
 
 func (e *env) securitytxtParse(args []string) error {

@@ -16,6 +16,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+
 	"github.com/sealpost/sealpost/core/config"
 	"github.com/sealpost/sealpost/core/pgpkey"
 	"github.com/sealpost/sealpost/core/securitytxt"
@@ -67,8 +70,9 @@ func (e *env) initConfig(args []string) error {
 		cfg, more, err := config.FromSecurityTxt(f, *name, *endpoint)
 		if cfg != nil && *key != "" { // the key file fills what the security.txt may lack
 			cfg.Key.URL, cfg.Key.WKD = "", ""
-			data, _ := os.ReadFile(*key)
-			cfg.Key.Armored = string(data)
+			if cfg.Key.Armored, err = e.armoredKey(*key); err != nil {
+				return notWritten(err)
+			}
 			err = cfg.Check()
 		}
 		if err != nil {
@@ -94,7 +98,7 @@ func (e *env) initConfig(args []string) error {
 		Attachments: config.Attachments{MaxCount: 5, MaxFileBytes: 100 << 20, MaxTotalBytes: 200 << 20},
 		Languages:   strings.Split(strings.ReplaceAll(*langs, " ", ""), ","),
 		Bounty:      config.Bounty{Kind: "none"},
-		Credit:      config.Credit{Offered: true, PseudonymAllowed: true},
+		Credit:      config.Credit{Offered: true},
 	}
 	if *endpoint != "" {
 		c.Endpoint = config.Endpoint{URL: *endpoint, Format: "raw"}
@@ -102,16 +106,57 @@ func (e *env) initConfig(args []string) error {
 	if strings.HasPrefix(*key, "https://") {
 		c.Key.URL = *key
 	} else {
-		data, err := os.ReadFile(*key)
-		if err != nil {
-			return err
+		var err error
+		if c.Key.Armored, err = e.armoredKey(*key); err != nil {
+			return notWritten(err)
 		}
-		c.Key.Armored = string(data)
 	}
 	if err := c.Check(); err != nil {
 		return err
 	}
 	return e.finishInit(c, nil, site, *out)
+}
+
+// armoredKey reads a key file of any shape pgpkey reads (armored, binary
+// .gpg, a .zip of key files, a page holding the key) and returns its
+// usable keys armored, as a config's key.armored holds them: raw bytes
+// would not survive JSON. The keys are judged at e's clock.
+func (e *env) armoredKey(file string) (string, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return "", err
+	}
+	set, err := pgpkey.Parse(data, pgpkey.Options{Now: e.now})
+	if err != nil {
+		return "", err
+	}
+	var buf strings.Builder
+	w, err := armor.Encode(&buf, openpgp.PublicKeyType, nil)
+	if err != nil {
+		return "", err
+	}
+	for _, k := range set.Keys {
+		if err := k.Entity.Serialize(w); err != nil {
+			return "", fmt.Errorf("writing key %s: %w", k.Fingerprint, err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		return "", err
+	}
+	return buf.String() + "\n", nil
+}
+
+// notWritten says why init wrote no config when the key failed it.
+func notWritten(err error) error {
+	var ke *pgpkey.KeyError
+	if errors.As(err, &ke) {
+		return fmt.Errorf("the key cannot be used, so no config was written: %v", ke)
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%w; no config was written", err)
+	}
+	return fmt.Errorf("checking the key: %w; no config was written", err)
 }
 
 // embedding is where the form will live: the widget's folder, the
@@ -120,12 +165,8 @@ type embedding struct{ widgetURL, configURL, pages string }
 
 func (e *env) finishInit(cfg *config.Config, notes []string, site embedding, out string) error {
 	keys, err := e.configKeys(cfg)
-	var ke *pgpkey.KeyError
-	if errors.As(err, &ke) {
-		return fmt.Errorf("the key cannot be used, so no config was written: %v", ke)
-	}
 	if err != nil {
-		return fmt.Errorf("checking the key: %w; no config was written", err)
+		return notWritten(err)
 	}
 	k := keys.Keys[0]
 	if cfg.Key.Fingerprint == "" {

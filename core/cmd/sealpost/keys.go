@@ -42,7 +42,14 @@ func (e *env) loadKeys(source, pin string) (*pgpkey.Set, error) {
 
 // configKeys loads the key a vendor config names.
 func (e *env) configKeys(cfg *config.Config) (*pgpkey.Set, error) {
-	return pgpkey.Load(context.Background(), nil, pgpkey.Source(cfg.Key), pgpkey.Options{Now: e.now})
+	return e.configKeysWithin(context.Background(), cfg)
+}
+
+// configKeysWithin loads the key a vendor config names, fetching it
+// within ctx, and judges it at e's clock: the one path from a config to
+// its keys.
+func (e *env) configKeysWithin(ctx context.Context, cfg *config.Config) (*pgpkey.Set, error) {
+	return pgpkey.Load(ctx, e.client, pgpkey.Source(cfg.Key), pgpkey.Options{Now: e.now})
 }
 
 func fileExists(name string) bool {

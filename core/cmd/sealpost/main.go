@@ -56,6 +56,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/sealpost/sealpost/core/deliver"
 )
 
 const usage = `usage: sealpost <command> [flags]
@@ -75,7 +77,7 @@ commands:
   keygen       make a demo key pair (--demo) or a post-quantum one (--pq)
   export       write an advisory draft (GitHub, OSV, CSAF 2.0) from an opened report
   init         write a vendor config from flags or a security.txt, and print the embed snippet
-  config       check a vendor config (config check FILE), or sign it (config sign --secret-key KEY FILE)
+  config       check a vendor config and judge its key (config check FILE), or sign it (config sign --secret-key KEY FILE)
   securitytxt  parse or generate a security.txt (RFC 9116)
 
 Run "sealpost <command> -h" for a command's flags.
@@ -100,6 +102,7 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	now            func() time.Time
+	client         deliver.Doer // fetches the key a config names; nil: http.DefaultClient
 }
 
 func main() {

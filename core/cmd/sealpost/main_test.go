@@ -1,7 +1,9 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,8 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/sealpost/sealpost/core/config"
 	"github.com/sealpost/sealpost/core/report"
 )
 
@@ -33,9 +37,13 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"mimecheck": mimecheck,
-			"truncate":  truncate,
-			"genfile":   genfile,
+			"mimecheck":  mimecheck,
+			"truncate":   truncate,
+			"genfile":    genfile,
+			"dearmor":    dearmor,
+			"zipdeflate": zipDeflate,
+			"cmpkey":     cmpKey,
+			"jsonset":    jsonSet,
 		},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SEALPOST_NOW", "2026-11-23T12:00:00Z")
@@ -134,6 +142,79 @@ func mimecheck(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("attachment %d differs from %s", i+1, f)
 		}
 	}
+}
+
+// dearmor IN OUT writes the binary packets of the armored file IN to OUT,
+// as gpg --dearmor does: a key as a .gpg file.
+func dearmor(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: dearmor IN OUT")
+	}
+	block, err := armor.Decode(strings.NewReader(ts.ReadFile(args[0])))
+	ts.Check(err)
+	data, err := io.ReadAll(block.Body)
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), data, 0o644))
+}
+
+// zipdeflate OUT NAME=FILE... writes a .zip whose entries NAME hold the
+// FILEs, deflated (as a vendor's public_key.zip is).
+func zipDeflate(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: zipdeflate OUT NAME=FILE...")
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, arg := range args[1:] {
+		name, file, ok := strings.Cut(arg, "=")
+		if !ok {
+			ts.Fatalf("usage: zipdeflate OUT NAME=FILE...")
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate})
+		ts.Check(err)
+		_, err = w.Write([]byte(ts.ReadFile(file)))
+		ts.Check(err)
+	}
+	ts.Check(zw.Close())
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), buf.Bytes(), 0o644))
+}
+
+// cmpkey A B checks that the configs A and B hold the same key: the same
+// pin and the same armored text.
+func cmpKey(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: cmpkey A B")
+	}
+	a, err := config.LoadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	b, err := config.LoadFile(ts.MkAbs(args[1]))
+	ts.Check(err)
+	if a.Key != b.Key {
+		ts.Fatalf("the keys differ:\n%s: %+v\n%s: %+v", args[0], a.Key, args[1], b.Key)
+	}
+}
+
+// jsonset FILE PATH VALUE sets the string at the dotted PATH of the JSON
+// object in FILE to VALUE (a vendor editing its config).
+func jsonSet(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: jsonset FILE PATH VALUE")
+	}
+	var doc map[string]any
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &doc))
+	keys := strings.Split(args[1], ".")
+	m := doc
+	for _, k := range keys[:len(keys)-1] {
+		next, ok := m[k].(map[string]any)
+		if !ok {
+			ts.Fatalf("%s: no object at %s", args[0], k)
+		}
+		m = next
+	}
+	m[keys[len(keys)-1]] = args[2]
+	out, err := json.MarshalIndent(doc, "", "  ")
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), out, 0o644))
 }
 
 // truncate FILE N keeps the first N bytes of FILE.

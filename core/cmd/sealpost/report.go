@@ -53,6 +53,8 @@ func (e *env) validate(args []string) error {
 	switch {
 	case errors.As(err, new(*os.PathError)):
 		return err
+	case errors.As(err, &verr): // report.json that does not decode, each problem at its JSON path
+		problems = verr.Problems
 	case err != nil:
 		problems = []report.Problem{{Field: "", Rule: "json", Message: report.Clean(err.Error())}}
 	default:
@@ -107,6 +109,9 @@ func (e *env) render(args []string) error {
 		return err
 	}
 	r, err := e.readReport(first(files))
+	if e.printProblems(err) {
+		return &exitError{code: 1, msg: "the report is not valid report.json: nothing was rendered"}
+	}
 	if err != nil {
 		return cleanError(err)
 	}
@@ -131,6 +136,26 @@ func (e *env) render(args []string) error {
 	return usageError("render: --format must be text, json or mime, not %q", *format)
 }
 
+// printProblems writes each problem of err, when it is a
+// *report.ValidationError, to stderr as "sealpost: error: FIELD: MESSAGE
+// [RULE]", and reports whether it was one.
+func (e *env) printProblems(err error) bool {
+	var verr *report.ValidationError
+	if !errors.As(err, &verr) {
+		return false
+	}
+	for _, p := range verr.Problems {
+		field := ""
+		if p.Field != "" {
+			field = report.Clean(p.Field) + ": "
+		}
+		fmt.Fprintf(e.stderr, "sealpost: error: %s%s [%s]\n", field, report.Clean(p.Message), p.Rule)
+	}
+	return true
+}
+
+// readReport reads report.json from a file or standard input; a document
+// that does not decode is a *report.ValidationError.
 func (e *env) readReport(name string) (*report.Report, error) {
 	in, err := e.openInput(name)
 	if err != nil {

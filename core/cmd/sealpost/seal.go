@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -43,6 +42,9 @@ func (e *env) seal(args []string) error {
 		rules, lang = cfg.Rules(), cfg.Language()
 	}
 	r, err := e.readReport(first(files))
+	if e.printProblems(err) {
+		return &exitError{code: 1, msg: "the report is invalid: nothing was sealed"}
+	}
 	if err != nil {
 		return err
 	}
@@ -73,11 +75,7 @@ func (e *env) seal(args []string) error {
 			return err
 		}
 	}
-	var verr *report.ValidationError
-	if err := report.Validate(r, report.Options{Rules: rules, Language: lang, Now: e.now}); errors.As(err, &verr) {
-		for _, p := range verr.Problems {
-			fmt.Fprintf(e.stderr, "sealpost: error: %s: %s [%s]\n", report.Clean(p.Field), report.Clean(p.Message), p.Rule)
-		}
+	if err := report.Validate(r, report.Options{Rules: rules, Language: lang, Now: e.now}); e.printProblems(err) {
 		return &exitError{code: 1, msg: "the report is invalid: nothing was sealed"}
 	} else if err != nil {
 		return err

@@ -89,6 +89,20 @@ func walk(doc any, t reflect.Type, path string, errs *Errors) {
 		t = t.Elem()
 	}
 	if reflect.PointerTo(t).Implements(unmarshaler) {
+		// A type that decodes itself (config.Text, time.Time) is tried
+		// here, where its path is known: encoding/json does not say where
+		// an UnmarshalJSON failed.
+		data, err := json.Marshal(doc)
+		if err != nil {
+			return
+		}
+		if err := reflect.New(t).Interface().(json.Unmarshaler).UnmarshalJSON(data); err != nil {
+			msg := err.Error()
+			if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+				msg = fmt.Sprintf("wrong type: want %s, got %s", typeName(te.Type), te.Value)
+			}
+			*errs = append(*errs, &Error{Path: path, Message: msg})
+		}
 		return
 	}
 	switch d := doc.(type) {
@@ -150,7 +164,14 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 	return fields
 }
 
+// typeNamer is a type that says how it is written in JSON, for the
+// wrong-type message (config.Text: a string or an object).
+type typeNamer interface{ JSONType() string }
+
 func typeName(t reflect.Type) string {
+	if n, ok := reflect.Zero(t).Interface().(typeNamer); ok {
+		return n.JSONType()
+	}
 	switch t.Kind() {
 	case reflect.String:
 		return "a string"
