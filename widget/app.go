@@ -10,7 +10,6 @@ import (
 	"github.com/sealpost/sealpost/core/config"
 	"github.com/sealpost/sealpost/core/deliver"
 	"github.com/sealpost/sealpost/core/pgpkey"
-	"github.com/sealpost/sealpost/core/report"
 	"github.com/sealpost/sealpost/core/thread"
 )
 
@@ -38,10 +37,11 @@ type App struct {
 	follow    *Follow
 	following bool
 	loading   bool
-	err       string
-	// refused is the text key of why the build refused the config (lock,
-	// signature), said in the browser's language; err then holds the
-	// details, if any may be shown.
+	// err is why no form can be shown; refused, when set, the text key of
+	// why the build refused the config (lock, signature), said in the
+	// browser's language, and err then nil unless its details may be
+	// shown.
+	err     error
 	refused string
 	lang    string
 }
@@ -58,6 +58,7 @@ func (a *App) OnNav(ctx app.Context) {
 	p := a.Platform.orDefault()
 	p.mark("sealpost:nav")
 	lang := browserLanguages()
+	a.lang = pageLanguage(&config.Config{}, lang...)
 	lock := a.Lock
 	ctx.Async(func() {
 		v, err := lock.Load(withMark(context.Background(), p), p.HTTP, page, time.Now)
@@ -76,13 +77,13 @@ func (a *App) OnNav(ctx app.Context) {
 // refuse shows why no form can be shown. A config the build's lock
 // refuses is never named, nor anything from it.
 func (a *App) refuse(err error, langs []string) {
-	a.err = err.Error()
-	a.lang = (&config.Config{Languages: report.Languages}).Language(langs...)
+	a.err = err
+	a.lang = pageLanguage(&config.Config{}, langs...)
 	switch {
 	case errors.Is(err, ErrLocked):
-		a.refused, a.err = "refused_locked", ""
+		a.refused, a.err = "refused_locked", nil
 	case errors.Is(err, ErrUnsigned):
-		a.refused, a.err = "refused_unsigned", ""
+		a.refused, a.err = "refused_unsigned", nil
 	case errors.Is(err, config.ErrSignature):
 		a.refused = "refused_signature"
 	}
@@ -147,10 +148,10 @@ func (a *App) Render() app.UI {
 	case a.refused != "":
 		return app.Div().Class("sealpost").Lang(a.lang).Body(app.Div().ID("sp-refused").Class("sp-alert").Role("alert").Body(
 			app.P().Text(text(a.lang, a.refused, "")),
-			app.If(a.err != "", func() app.UI { return app.P().Class("sp-detail").Text(a.err) }),
+			app.If(a.err != nil, func() app.UI { return explain(a.lang, "", "config", a.err) }),
 		))
-	case a.err != "":
-		return app.Div().Class("sealpost").Body(app.P().Class("sp-alert").Role("alert").Text(a.err))
+	case a.err != nil:
+		return app.Div().Class("sealpost").Lang(a.lang).Body(app.Div().Class("sp-alert").Role("alert").Body(explain(a.lang, "", "config", a.err)))
 	}
-	return app.Div().Class("sealpost").Body(app.P().Class("sp-loading").Text("Loading the report form…"))
+	return app.Div().Class("sealpost").Lang(a.lang).Body(app.P().Class("sp-loading").Text(text(a.lang, "loading_form", "")))
 }

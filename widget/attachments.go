@@ -142,8 +142,8 @@ func (a *Attachments) Render() app.UI {
 		app.Ul().Class("sp-files").Body(
 			app.Range(a.files).Slice(func(i int) app.UI {
 				c := a.files[i]
-				if c.err != "" {
-					return app.Li().Class("sp-error").Text(c.meta.Name + ": " + c.err)
+				if c.err != nil {
+					return app.Li().Class("sp-error").Body(app.Text(c.meta.Name), explain(lang, "", "file", c.err))
 				}
 				return app.Li().Body(
 					app.Text(c.meta.Name+" ("+report.FormatSize(lang, c.meta.Size)+") "),

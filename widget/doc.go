@@ -34,8 +34,9 @@
 //
 // A build's [Lock] fixes the config URLs it loads and, optionally, the key
 // that must sign them; [App] refuses anything else before fetching it.
-// [Policy] is the one home of the widget origin's headers (CSP with
-// connect-src and frame-ancestors).
+// [Policy] is the one home of the widget origin's headers: its Content
+// Security Policy, with the origins the form may post to and the pages
+// that may frame it.
 //
 // Attachments come from the browser's File objects ([File], [Platform].FilesFrom) and
 // the sealed report goes into a [SealSink] (a Blob in the browser); a post

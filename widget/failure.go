@@ -21,15 +21,15 @@ type Failure struct {
 	// OnRetry posts the kept report again.
 	OnRetry func(ctx app.Context, o *outgoing)
 
-	message string
+	err error
 	// report is the sealed report, nil when sealing failed.
 	report *outgoing
 }
 
 // newFailure is the failure panel for a report that could not be sealed
 // (o nil) or posted.
-func newFailure(message string, o *outgoing) *Failure {
-	return &Failure{message: message, report: o}
+func newFailure(err error, o *outgoing) *Failure {
+	return &Failure{err: err, report: o}
 }
 
 func (fl *Failure) onRetry(ctx app.Context, e app.Event) {
@@ -43,7 +43,7 @@ func (fl *Failure) Render() app.UI {
 	lang, org, o := fl.Lang, fl.Org, fl.report
 	if o == nil {
 		return app.Div().Class("sp-alert").Role("alert").Body(
-			app.Strong().Text(text(lang, "failed", org)), app.P().Text(fl.message))
+			app.Strong().Text(text(lang, "failed", org)), explain(lang, org, "send", fl.err))
 	}
 	filename := ascName(o.key)
 	var mail app.UI = app.Text("")
@@ -55,7 +55,7 @@ func (fl *Failure) Render() app.UI {
 	return app.Div().Class("sp-failure").Body(
 		app.Div().Class("sp-alert sp-failed").Role("alert").Body(
 			app.Strong().Text(text(lang, "failed", org)),
-			app.P().Text(fl.message),
+			explain(lang, org, "send", fl.err),
 			app.P().Text(text(lang, "kept", org)),
 			app.If(o.durable, func() app.UI { return app.P().ID("sp-kept").Text(text(lang, "kept_outbox", org)) }),
 			app.Div().Class("sp-actions").Body(

@@ -2,6 +2,7 @@ package widget
 
 import (
 	"encoding/hex"
+	"errors"
 	"io"
 
 	"github.com/sealpost/sealpost/core/report"
@@ -32,8 +33,11 @@ type SelfHashingFile interface {
 type chosen struct {
 	file File
 	meta report.Attachment
-	err  string
+	err  error
 }
+
+// errFileChanged is a file whose size changed while it was read.
+var errFileChanged = errors.New("the file changed while it was read")
 
 // describe streams f once for its SHA-256.
 func describe(f File) chosen {
@@ -44,7 +48,7 @@ func describe(f File) chosen {
 	if h, ok := f.(SelfHashingFile); ok {
 		sum, err := h.SHA256()
 		if err != nil {
-			c.err = err.Error()
+			c.err = err
 		}
 		c.meta.SHA256 = sum
 		return c
@@ -53,9 +57,9 @@ func describe(f File) chosen {
 	n, err := io.Copy(sum, f.Open())
 	switch {
 	case err != nil:
-		c.err = err.Error()
+		c.err = err
 	case n != f.Size():
-		c.err = "the file changed while it was read"
+		c.err = errFileChanged
 	default:
 		c.meta.SHA256 = hex.EncodeToString(sum.Sum(nil))
 	}

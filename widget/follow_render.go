@@ -33,7 +33,7 @@ func (v *Follow) renderKeyProblem() app.UI {
 	}
 	lang, org := v.Lang, v.Config.Org.Name
 	return app.Div().Class("sp-alert").Role("alert").Body(
-		app.If(v.KeyErr != nil, func() app.UI { return app.P().Text(v.KeyErr.Error()) }),
+		app.If(v.KeyErr != nil, func() app.UI { return explain(lang, org, "key", v.KeyErr) }),
 		app.P().Text(text(lang, "follow_no_key", org)),
 	)
 }

@@ -112,7 +112,7 @@ func TestTypedMarkupStaysText(t *testing.T) {
 	payload := `<img src=x onerror=alert(1)><script>alert(2)</script>`
 	f.set("targets", payload)
 	f.validate()
-	f.sender().failed = newFailure(payload, nil)
+	f.sender().failed = newFailure(errors.New(payload), nil)
 	page := html(f)
 	if strings.Contains(page, ">"+payload) || strings.Contains(page, "<script>") && !strings.Contains(page, `value="`+payload) {
 		t.Errorf("a payload became markup:\n%s", page)

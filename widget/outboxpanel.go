@@ -42,7 +42,8 @@ type OutboxPanel struct {
 	loaded    bool
 	resent    []*Receipt
 	resending string
-	fail      string
+	fail      error
+	failWhat  string // "send" or "outbox": what failed (see explain)
 }
 
 // OnMount lists the reports waiting for this form's endpoint.
@@ -53,7 +54,7 @@ func (p *OutboxPanel) OnMount(ctx app.Context) {
 		ctx.Dispatch(func(app.Context) {
 			p.pending, p.loaded = list, true
 			if err != nil {
-				p.fail = err.Error()
+				p.fail, p.failWhat = err, "outbox"
 			}
 		})
 	})
@@ -63,7 +64,7 @@ func (p *OutboxPanel) OnMount(ctx app.Context) {
 func (p *OutboxPanel) count() (n int, loaded bool) { return len(p.pending), p.loaded }
 
 // failed shows what went wrong with the outbox.
-func (p *OutboxPanel) failed(err error) { p.fail = err.Error() }
+func (p *OutboxPanel) failed(err error) { p.fail, p.failWhat = err, "outbox" }
 
 // onResend sends a report an earlier visit left in the outbox, under its
 // first idempotency key. Its receipt shows in the outbox, so a report being
@@ -78,7 +79,7 @@ func (p *OutboxPanel) onResend(key string) app.EventHandler {
 		if p.PostContext != nil {
 			post = p.PostContext(ctx)
 		}
-		p.resending, p.fail = key, ""
+		p.resending, p.fail = key, nil
 		ctx.Async(func() {
 			work := q.Work
 			summary, err := submitter.Post(post, q.Sealed, q.Key, &work, q.ThreadHash)
@@ -93,11 +94,11 @@ func (p *OutboxPanel) onResend(key string) app.EventHandler {
 			ctx.Dispatch(func(ctx app.Context) {
 				p.resending = ""
 				if summary == nil {
-					p.fail = err.Error()
+					p.fail, p.failWhat = err, "send"
 					return
 				}
 				if err != nil { // sent, but still listed: a resend files it once
-					p.fail = err.Error()
+					p.fail, p.failWhat = err, "outbox"
 				}
 				p.pending = slices.DeleteFunc(p.pending, func(r Pending) bool { return r.Key == q.Key })
 				p.resent = append(p.resent, newReceipt(summary, nil))
@@ -120,7 +121,7 @@ func (p *OutboxPanel) onDiscard(key string) app.EventHandler {
 		open := p.Open
 		ctx.Async(func() {
 			if err := open().Delete(key); err != nil {
-				ctx.Dispatch(func(app.Context) { p.fail = err.Error() })
+				ctx.Dispatch(func(app.Context) { p.fail, p.failWhat = err, "outbox" })
 			}
 		})
 	}
@@ -129,7 +130,7 @@ func (p *OutboxPanel) onDiscard(key string) app.EventHandler {
 // Render shows the panel in its slot, which is always in the page (so that
 // the form's children keep their places), when there is anything to show.
 func (p *OutboxPanel) Render() app.UI {
-	return app.Div().Class("sp-outbox-slot").Body(app.If(len(p.pending) > 0 || len(p.resent) > 0 || p.fail != "", p.render))
+	return app.Div().Class("sp-outbox-slot").Body(app.If(len(p.pending) > 0 || len(p.resent) > 0 || p.fail != nil, p.render))
 }
 
 func (p *OutboxPanel) render() app.UI {
@@ -142,8 +143,8 @@ func (p *OutboxPanel) render() app.UI {
 		app.H2().ID("sp-outbox-heading").Text(text(lang, "outbox", org)),
 		app.If(len(p.pending) > 0, func() app.UI { return app.P().Text(text(lang, intro, org)) }),
 		app.Ul().Class("sp-pending").Body(app.Range(p.pending).Slice(func(i int) app.UI { return p.renderItem(p.pending[i]) })),
-		app.If(p.fail != "", func() app.UI {
-			return app.P().Class("sp-alert").Role("alert").Text(text(lang, "failed", org) + ": " + p.fail)
+		app.If(p.fail != nil, func() app.UI {
+			return app.Div().Class("sp-alert").Role("alert").Body(app.Strong().Text(text(lang, "failed", org)), explain(lang, org, p.failWhat, p.fail))
 		}),
 		app.Range(p.resent).Slice(func(i int) app.UI {
 			r := p.resent[i]

@@ -33,10 +33,11 @@ func summaryOf(f *Form) *deliver.Summary {
 	return nil
 }
 
-// failureOf is what the failure panel says, "" when there is none.
+// failureOf is the error the failure panel explains, "" when there is
+// none.
 func failureOf(f *Form) string {
 	if fl := f.sender().failed; fl != nil {
-		return fl.message
+		return fl.err.Error()
 	}
 	return ""
 }

@@ -17,7 +17,7 @@ func (f *Form) renderKey() app.UI {
 		}
 		o := f.Config.Org
 		return app.Div().Class("sp-alert").Role("alert").Body(
-			app.P().Text(f.KeyErr.Error()),
+			explain(lang, o.Name, "key", f.KeyErr),
 			app.If(o.SecurityEmail != "" || o.ContactURL != "", func() app.UI {
 				return app.P().Body(
 					app.Text(text(lang, "other_contacts", o.Name)+" "),

@@ -60,7 +60,7 @@ func TestComooAsWritten(t *testing.T) {
 func TestCocommAsWritten(t *testing.T) {
 	checkSeed(t, "cocomm", []seedRow{
 		{name: "non_security_links", lang: "es", want: []string{"¿No es un problema de seguridad?", "Sección de contacto de nuestro sitio web", `href="mailto:info@cocomm.es"`, "Responsable de privacidad"}},
-		{name: "url_or_ip_and_when", lang: "en", want: []string{"URL or IP address where you found the issue", `type="date" id="sp-discovered-at"`}},
+		{name: "url_or_ip_and_when", lang: "en", want: []string{"URL or IP address where you found the issue", `id="sp-discovered-at"`, `type="date"`}},
 		{name: "what_you_saw_and_expected", lang: "es", want: []string{`name="description"`, `name="expected"`}},
 		{name: "steps_or_video", lang: "es", want: []string{"Pasos para reproducirlo (o adjunte un vídeo)", `accept="video/*,image/*,text/plain,application/pdf"`}},
 		{name: "contact_if_more_information", lang: "es", want: []string{"Cocomm le escribirá aquí si necesita más información"}},

@@ -207,10 +207,10 @@ func (s *Sending) post(ctx app.Context, to route, o *outgoing, kept bool) {
 func (s *Sending) fail(err error, o *outgoing) {
 	s.busy = false
 	if s.failed != nil && o != nil && s.failed.report == o {
-		s.failed.message = err.Error()
+		s.failed.err = err
 		return
 	}
-	s.failed = newFailure(err.Error(), o)
+	s.failed = newFailure(err, o)
 }
 
 // uploadContext is the context a post runs under: it shows the upload's

@@ -180,4 +180,20 @@ var textDE = map[string]string{
 	"receipt_closing":   "Nur der Schlüssel von {org} kann den Bericht lesen. Der SHA-256-Wert belegt genau, was gesendet wurde.",
 	// The loader: the frame's title on the vendor's page.
 	"frame_title": "Formular zum Melden einer Sicherheitslücke",
+	// Errors, said for the reporter (the library's words follow, marked English).
+	"err_details":          "Technische Details",
+	"err_key_expired":      "Der von {org} veröffentlichte Schlüssel ist abgelaufen, damit kann nichts mehr verschlüsselt werden. Informieren Sie {org} auf anderem Weg.",
+	"err_key_revoked":      "Der von {org} veröffentlichte Schlüssel wurde widerrufen, damit kann nichts mehr verschlüsselt werden. Informieren Sie {org} auf anderem Weg.",
+	"err_key_weak":         "Der von {org} veröffentlichte Schlüssel ist zu schwach, um eine Meldung zu schützen. Informieren Sie {org} auf anderem Weg.",
+	"err_key_pin":          "Der gefundene Schlüssel ist nicht der, mit dem dieses Formular eingerichtet wurde: Er wurde vielleicht ausgetauscht. Senden Sie hier nichts; informieren Sie {org} auf anderem Weg.",
+	"err_key_unreadable":   "Der von {org} veröffentlichte Schlüssel ist nicht verwendbar. Informieren Sie {org} auf anderem Weg.",
+	"err_key_fetch":        "Der Schlüssel von {org} konnte nicht geladen werden, daher kann die Meldung jetzt nicht verschlüsselt werden. Versuchen Sie es später erneut oder informieren Sie {org} auf anderem Weg.",
+	"err_send_unreachable": "Der Server von {org} ist gerade nicht erreichbar.",
+	"err_send_refused":     "Der Server von {org} hat die Meldung nicht angenommen.",
+	"err_send_other":       "Die Meldung konnte nicht verschlüsselt oder gesendet werden.",
+	"err_outbox":           "Dieser Browser konnte die noch nicht gesendeten Meldungen nicht speichern oder lesen.",
+	"err_file":             "Diese Datei konnte nicht gelesen werden; wählen Sie sie erneut.",
+	"err_other":            "Etwas ist schiefgegangen.",
+	"err_config":           "Dieses Formular konnte seine Einstellungen nicht laden und kann daher keine Meldung verschlüsseln. Erreichen Sie das Sicherheitsteam auf anderem Weg.",
+	"loading_form":         "Das Meldeformular wird geladen…",
 }

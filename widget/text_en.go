@@ -181,4 +181,20 @@ var textEN = map[string]string{
 	"receipt_closing":   "Only {org}'s key can read the report. The SHA-256 identifies exactly what was sent.",
 	// The loader: the frame's title on the vendor's page.
 	"frame_title": "Security vulnerability report form",
+	// Errors, said for the reporter (the library's words follow, marked English).
+	"err_details":          "Technical details",
+	"err_key_expired":      "The key {org} published has expired, so nothing can be encrypted to it. Let {org} know another way.",
+	"err_key_revoked":      "The key {org} published has been revoked, so nothing can be encrypted to it. Let {org} know another way.",
+	"err_key_weak":         "The key {org} published is too weak to protect a report. Let {org} know another way.",
+	"err_key_pin":          "The key found is not the one this form was set up with: it may have been swapped. Do not send anything here; let {org} know another way.",
+	"err_key_unreadable":   "The key {org} published cannot be used. Let {org} know another way.",
+	"err_key_fetch":        "The key of {org} could not be fetched, so the report cannot be encrypted now. Try again later, or let {org} know another way.",
+	"err_send_unreachable": "The server of {org} cannot be reached now.",
+	"err_send_refused":     "The server of {org} did not accept the report.",
+	"err_send_other":       "The report could not be encrypted or sent.",
+	"err_outbox":           "This browser could not keep or read the reports not sent yet.",
+	"err_file":             "This file could not be read; choose it again.",
+	"err_other":            "Something went wrong.",
+	"err_config":           "This form could not load its settings, so it cannot encrypt a report. Reach the security team another way.",
+	"loading_form":         "Loading the report form…",
 }

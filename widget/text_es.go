@@ -180,4 +180,20 @@ var textES = map[string]string{
 	"receipt_closing":   "Solo la clave de {org} puede leer el informe. El SHA-256 identifica exactamente lo que se envió.",
 	// The loader: the frame's title on the vendor's page.
 	"frame_title": "Formulario para notificar una vulnerabilidad",
+	// Errors, said for the reporter (the library's words follow, marked English).
+	"err_details":          "Detalles técnicos",
+	"err_key_expired":      "La clave que publicó {org} ha caducado, así que no se puede cifrar nada con ella. Avise a {org} por otro medio.",
+	"err_key_revoked":      "La clave que publicó {org} ha sido revocada, así que no se puede cifrar nada con ella. Avise a {org} por otro medio.",
+	"err_key_weak":         "La clave que publicó {org} es demasiado débil para proteger un informe. Avise a {org} por otro medio.",
+	"err_key_pin":          "La clave encontrada no es aquella con la que se configuró este formulario: puede haber sido sustituida. No envíe nada aquí; avise a {org} por otro medio.",
+	"err_key_unreadable":   "La clave que publicó {org} no se puede usar. Avise a {org} por otro medio.",
+	"err_key_fetch":        "No se pudo obtener la clave de {org}, así que ahora no se puede cifrar el informe. Vuelva a intentarlo más tarde o avise a {org} por otro medio.",
+	"err_send_unreachable": "El servidor de {org} no está disponible ahora.",
+	"err_send_refused":     "El servidor de {org} no aceptó el informe.",
+	"err_send_other":       "No se pudo cifrar o enviar el informe.",
+	"err_outbox":           "Este navegador no pudo guardar o leer los informes aún no enviados.",
+	"err_file":             "No se pudo leer este archivo; elíjalo de nuevo.",
+	"err_other":            "Algo salió mal.",
+	"err_config":           "Este formulario no pudo cargar su configuración, así que no puede cifrar un informe. Contacte con el equipo de seguridad por otro medio.",
+	"loading_form":         "Cargando el formulario…",
 }

@@ -180,4 +180,20 @@ var textFR = map[string]string{
 	"receipt_closing":   "Seule la clé de {org} permet de lire le rapport. Le SHA-256 identifie exactement ce qui a été envoyé.",
 	// The loader: the frame's title on the vendor's page.
 	"frame_title": "Formulaire de signalement de vulnérabilité",
+	// Errors, said for the reporter (the library's words follow, marked English).
+	"err_details":          "Détails techniques",
+	"err_key_expired":      "La clé publiée par {org} a expiré : rien ne peut plus être chiffré avec elle. Prévenez {org} par un autre moyen.",
+	"err_key_revoked":      "La clé publiée par {org} a été révoquée : rien ne peut plus être chiffré avec elle. Prévenez {org} par un autre moyen.",
+	"err_key_weak":         "La clé publiée par {org} est trop faible pour protéger un signalement. Prévenez {org} par un autre moyen.",
+	"err_key_pin":          "La clé trouvée n'est pas celle avec laquelle ce formulaire a été configuré : elle a peut-être été remplacée. N'envoyez rien ici ; prévenez {org} par un autre moyen.",
+	"err_key_unreadable":   "La clé publiée par {org} est inutilisable. Prévenez {org} par un autre moyen.",
+	"err_key_fetch":        "La clé de {org} n'a pas pu être récupérée : le signalement ne peut pas être chiffré pour l'instant. Réessayez plus tard, ou prévenez {org} par un autre moyen.",
+	"err_send_unreachable": "Le serveur de {org} est injoignable pour l'instant.",
+	"err_send_refused":     "Le serveur de {org} n'a pas accepté le signalement.",
+	"err_send_other":       "Le signalement n'a pas pu être chiffré ou envoyé.",
+	"err_outbox":           "Ce navigateur n'a pas pu conserver ou lire les signalements pas encore envoyés.",
+	"err_file":             "Ce fichier n'a pas pu être lu ; choisissez-le à nouveau.",
+	"err_other":            "Un problème est survenu.",
+	"err_config":           "Ce formulaire n'a pas pu charger ses réglages : il ne peut donc pas chiffrer de signalement. Contactez l'équipe de sécurité par un autre moyen.",
+	"loading_form":         "Chargement du formulaire de signalement…",
 }

@@ -180,4 +180,20 @@ var textNL = map[string]string{
 	"receipt_closing":   "Alleen de sleutel van {org} kan de melding lezen. De SHA-256 legt precies vast wat er verstuurd is.",
 	// The loader: the frame's title on the vendor's page.
 	"frame_title": "Formulier om een beveiligingslek te melden",
+	// Errors, said for the reporter (the library's words follow, marked English).
+	"err_details":          "Technische details",
+	"err_key_expired":      "De sleutel die {org} publiceerde is verlopen, dus er kan niets mee versleuteld worden. Laat het {org} op een andere manier weten.",
+	"err_key_revoked":      "De sleutel die {org} publiceerde is ingetrokken, dus er kan niets mee versleuteld worden. Laat het {org} op een andere manier weten.",
+	"err_key_weak":         "De sleutel die {org} publiceerde is te zwak om een melding te beschermen. Laat het {org} op een andere manier weten.",
+	"err_key_pin":          "De gevonden sleutel is niet die waarmee dit formulier werd ingesteld: hij is misschien vervangen. Verstuur hier niets; laat het {org} op een andere manier weten.",
+	"err_key_unreadable":   "De sleutel die {org} publiceerde is niet bruikbaar. Laat het {org} op een andere manier weten.",
+	"err_key_fetch":        "De sleutel van {org} kon niet worden opgehaald, dus de melding kan nu niet versleuteld worden. Probeer het later opnieuw, of laat het {org} op een andere manier weten.",
+	"err_send_unreachable": "De server van {org} is nu niet bereikbaar.",
+	"err_send_refused":     "De server van {org} heeft de melding niet aanvaard.",
+	"err_send_other":       "De melding kon niet versleuteld of verzonden worden.",
+	"err_outbox":           "Deze browser kon de nog niet verzonden meldingen niet bewaren of lezen.",
+	"err_file":             "Dit bestand kon niet gelezen worden; kies het opnieuw.",
+	"err_other":            "Er ging iets mis.",
+	"err_config":           "Dit formulier kon zijn instellingen niet laden en kan dus geen melding versleutelen. Neem op een andere manier contact op met het beveiligingsteam.",
+	"loading_form":         "Het meldformulier wordt geladen…",
 }

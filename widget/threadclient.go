@@ -161,7 +161,7 @@ func problem(lang, org string, err error) (msg string, refusedAt time.Time) {
 	case errors.Is(err, errNotAThread):
 		return text(lang, "err_answer", org), time.Time{}
 	}
-	return err.Error(), time.Time{}
+	return text(lang, "err_other", org), time.Time{}
 }
 
 // followSession is what a code opens: the reply key, to read and to sign,

@@ -59,10 +59,15 @@ func TestAFailedPostKeepsTheSealedReport(t *testing.T) {
 		t.Fatalf("%v; the page shows:\n%s", err, pageText(ctx))
 	}
 	text := pageText(ctx)
-	for _, want := range []string{"503", "Download the encrypted report (.asc)", "Send it by email", "kept, encrypted, in this browser"} {
+	for _, want := range []string{"The server of Comoo cannot be reached now.", "Download the encrypted report (.asc)", "Send it by email", "kept, encrypted, in this browser"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the failure shows no %q:\n%s", want, text)
 		}
+	}
+	// The library's own words, with the status, are under the technical
+	// details, marked English.
+	if detail, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector(".sp-failure .sp-detail code[lang=en]").textContent`)); err != nil || !strings.Contains(detail, "503") {
+		t.Errorf("technical details %q (%v), want the 503 in them", detail, err)
 	}
 	// "Download the encrypted report" saves the sealed report (an object
 	// URL for its Blob) as a .asc file.
