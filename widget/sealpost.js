@@ -40,12 +40,13 @@
   frame.src = new URL("?config=" + encodeURIComponent(configURL) + (script.dataset.view === "follow" ? "#follow" : ""), base).href;
   // The frame's title, in the page's language (else the browser's, else
   // English), among the widget's; data-title replaces it.
+  // (Names here stay apart from base above: a var is one per function.)
   var titles = /*TITLES*/{};
   var wanted = [document.documentElement.lang].concat(navigator.languages || [navigator.language]);
   frame.title = script.dataset.title || titles.en;
   for (var i = 0; i < wanted.length && !script.dataset.title; i++) {
-    var base = String(wanted[i] || "").toLowerCase().split("-")[0];
-    if (titles[base]) { frame.title = titles[base]; break; }
+    var lang = String(wanted[i] || "").toLowerCase().split("-")[0];
+    if (Object.prototype.hasOwnProperty.call(titles, lang)) { frame.title = titles[lang]; break; }
   }
   // Served from the page's own origin, the frame gets no allow-same-origin:
   // it runs in an opaque origin, out of the page's reach (and without
