@@ -106,7 +106,8 @@ func (e *Error) Unwrap() error { return e.Err }
 var ErrReceipt = errors.New("the receiver's answer does not acknowledge this report")
 
 // Doer sends HTTP requests: an *http.Client, or the browser's client in the
-// widget.
+// widget. It is the core's one exported name for its HTTP client:
+// core/pgpkey's Fetch, LookupWKD and Load take a Doer too.
 type Doer = web.Doer
 
 // Client posts sealed reports. Its zero value is not usable: set Endpoint.

@@ -22,18 +22,16 @@ const (
 	MaxWKDBytes  = 256 << 10
 )
 
-// Doer sends HTTP requests: an *http.Client, or the browser's client in the
-// widget.
-type Doer = web.Doer
-
 // ErrFetch reports that a key could not be downloaded.
 var ErrFetch = errors.New("fetching the key failed")
 
 // Fetch downloads a key file (an .asc, a .zip, a page holding the key) from
 // an https URL, within [FetchTimeout] unless ctx ends sooner, and at most
-// [MaxBytes]. client nil means http.DefaultClient (natively). Give the
-// bytes to [Parse].
-func Fetch(ctx context.Context, client Doer, rawURL string) ([]byte, error) {
+// [MaxBytes]. client is an *http.Client or any other
+// [github.com/sealpost/sealpost/core/deliver.Doer] (the widget passes the
+// browser's); nil means http.DefaultClient (natively). Give the bytes to
+// [Parse].
+func Fetch(ctx context.Context, client web.Doer, rawURL string) ([]byte, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Scheme != "https" || u.Host == "" {
 		return nil, fmt.Errorf("%w: %q is not an https:// URL; keys must come over HTTPS", ErrFetch, rawURL)
@@ -63,8 +61,8 @@ func WKDURLs(address string) (advanced, direct string, err error) {
 
 // LookupWKD gets the key for address from its domain's Web Key Directory:
 // the advanced URL, then the direct one; binary keys of at most
-// [MaxWKDBytes], within [FetchTimeout].
-func LookupWKD(ctx context.Context, client Doer, address string) ([]byte, error) {
+// [MaxWKDBytes], within [FetchTimeout]. client is as for [Fetch].
+func LookupWKD(ctx context.Context, client web.Doer, address string) ([]byte, error) {
 	advanced, direct, err := WKDURLs(address)
 	if err != nil {
 		return nil, err
@@ -84,7 +82,7 @@ func unwrapFetch(err error) string {
 	return strings.TrimPrefix(err.Error(), ErrFetch.Error()+": ")
 }
 
-func get(ctx context.Context, client Doer, rawURL string, limit int64) ([]byte, error) {
+func get(ctx context.Context, client web.Doer, rawURL string, limit int64) ([]byte, error) {
 	client = web.Or(client)
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc

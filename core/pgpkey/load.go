@@ -3,6 +3,8 @@ package pgpkey
 import (
 	"context"
 	"fmt"
+
+	"github.com/sealpost/sealpost/core/internal/web"
 )
 
 // A Source is where a vendor config (sealpost.config/v1's "key") says the
@@ -17,9 +19,8 @@ type Source struct {
 
 // Load gets the key src names, the inline armor first, then the URL, then
 // the Web Key Directory, and judges it with [Parse] at o's clock, pinned to
-// src.Fingerprint when it is set. client nil means http.DefaultClient
-// (natively); the widget passes the browser's.
-func Load(ctx context.Context, client Doer, src Source, o Options) (*Set, error) {
+// src.Fingerprint when it is set. client is as for [Fetch].
+func Load(ctx context.Context, client web.Doer, src Source, o Options) (*Set, error) {
 	if src.Fingerprint != "" {
 		o.Pin = src.Fingerprint
 	}

@@ -88,46 +88,10 @@ func ReadSecretKeys(data []byte, passphrase []byte) (openpgp.EntityList, error) 
 // compressed packet of a few MB can inflate to terabytes. The packets are
 // read here rather than by openpgp.ReadMessage, which inflates compressed
 // data and reports every refusal inside the encryption with one and the
-// same error.
+// same error. The session keys are checked first, as for
+// [DecryptSigned].
 func Decrypt(r io.Reader, keys openpgp.EntityList) (io.Reader, error) {
-	br := bufio.NewReader(r)
-	head, _ := br.Peek(64)
-	var in io.Reader = br
-	if bytes.Contains(head, []byte("-----BEGIN PGP")) {
-		block, err := armor.Decode(br)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrNotEncrypted, err)
-		}
-		if block.Type != "PGP MESSAGE" {
-			return nil, fmt.Errorf("%w: found a %q block", ErrNotEncrypted, block.Type)
-		}
-		in = block.Body
-	}
-	packets := packet.NewReader(in)
-	var sessionKeys []*packet.EncryptedKey
-	var data packet.EncryptedDataPacket
-	for data == nil {
-		p, err := packets.Next()
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrNotEncrypted, err)
-		}
-		switch p := p.(type) {
-		case *packet.EncryptedKey:
-			sessionKeys = append(sessionKeys, p)
-		case *packet.SymmetricKeyEncrypted:
-			// a passphrase: Sealpost's keys are public keys
-		case *packet.SymmetricallyEncrypted:
-			if !p.IntegrityProtected {
-				return nil, fmt.Errorf("%w: its data has no integrity protection (a Symmetrically Encrypted Data packet)", ErrNotEncrypted)
-			}
-			data = p
-		case *packet.AEADEncrypted:
-			data = p
-		default:
-			return nil, fmt.Errorf("%w: it is only signed or literal data", ErrNotEncrypted)
-		}
-	}
-	plain, err := decryptData(sessionKeys, data, keys)
+	plain, err := decrypted(r, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -144,6 +108,92 @@ func Decrypt(r io.Reader, keys openpgp.EntityList) (io.Reader, error) {
 		return nil, fmt.Errorf("%w: it is signed, which Sealpost never does", ErrNotAReport)
 	}
 	return nil, fmt.Errorf("%w: the encrypted data holds a %T packet, not literal data", ErrNotAReport, inner)
+}
+
+// Bounds on the session keys before a message's encrypted data.
+const (
+	// MaxSessionKeys bounds the session-key packets before a message's
+	// encrypted data. A sealer writes one per recipient ([Encrypt] refuses
+	// more keys); a reader may spend a private-key operation on each that
+	// names its key, so [Decrypt] and [DecryptSigned] refuse a message with
+	// more, as the intake does.
+	MaxSessionKeys = 32
+	// maxAnonymous bounds the session keys that name no key (a sender
+	// hiding its recipients, gpg --throw-keyids): a reader tries each of
+	// its keys on every one of them.
+	maxAnonymous = 4
+)
+
+// decrypted reads an armored or binary message up to its encrypted data,
+// decrypts that with keys and returns the decrypted packets, whose Close
+// checks the MDC or the last AEAD tag once they are read to the end.
+//
+// A message whose session keys would have a reader try its private keys
+// for nothing is refused before any is tried: more than [MaxSessionKeys]
+// of them, two that name the same key (a sealer writes one per
+// recipient), more than maxAnonymous that name none, or any other packet
+// among them. With these, a reader spends at most one private-key
+// operation per key it holds, plus maxAnonymous per key. Packets
+// go-crypto's reader skips (unknown types, session keys of algorithms it
+// does not support, markers) are skipped here too: they cost nothing.
+func decrypted(r io.Reader, keys openpgp.EntityList) (io.ReadCloser, error) {
+	br := bufio.NewReader(r)
+	head, _ := br.Peek(64)
+	var in io.Reader = br
+	if bytes.Contains(head, []byte("-----BEGIN PGP")) {
+		block, err := armor.Decode(br)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrNotEncrypted, err)
+		}
+		if block.Type != "PGP MESSAGE" {
+			return nil, fmt.Errorf("%w: found a %q block", ErrNotEncrypted, block.Type)
+		}
+		in = block.Body
+	}
+	packets := packet.NewReader(in)
+	var sessionKeys []*packet.EncryptedKey
+	named := map[uint64]bool{}
+	anonymous := 0
+	var data packet.EncryptedDataPacket
+	for n := 1; data == nil; n++ {
+		p, err := packets.Next()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrNotEncrypted, err)
+		}
+		switch p := p.(type) {
+		case *packet.EncryptedKey:
+			switch {
+			case p.KeyId == 0:
+				anonymous++
+			case named[p.KeyId]:
+				return nil, fmt.Errorf("%w: two of its session keys name the key %016X, where a sealer writes one per recipient", ErrTampered, p.KeyId)
+			}
+			named[p.KeyId] = true
+			sessionKeys = append(sessionKeys, p)
+		case *packet.SymmetricKeyEncrypted:
+			// a passphrase: Sealpost's keys are public keys
+		case *packet.SymmetricallyEncrypted:
+			if !p.IntegrityProtected {
+				return nil, fmt.Errorf("%w: its data has no integrity protection (a Symmetrically Encrypted Data packet)", ErrNotEncrypted)
+			}
+			data = p
+			continue
+		case *packet.AEADEncrypted:
+			data = p
+			continue
+		case *packet.LiteralData, *packet.Compressed, *packet.OnePassSignature, *packet.Signature:
+			return nil, fmt.Errorf("%w: it is only signed or literal data", ErrNotEncrypted)
+		default:
+			return nil, fmt.Errorf("%w: it has a %s packet among its session keys", ErrNotEncrypted, packetName(p))
+		}
+		if n > MaxSessionKeys {
+			return nil, fmt.Errorf("%w: it has more than %d session keys, where a sealer writes one per recipient", ErrTampered, MaxSessionKeys)
+		}
+		if anonymous > maxAnonymous {
+			return nil, fmt.Errorf("%w: more than %d of its session keys name no key", ErrTampered, maxAnonymous)
+		}
+	}
+	return decryptData(sessionKeys, data, keys)
 }
 
 // decryptData finds the session key one of keys can decrypt, as

@@ -17,6 +17,9 @@
 //
 // [Open] decrypts a sealed report with the vendor's secret keys and unpacks
 // it into a new folder, only after the whole message has been authenticated.
+// [Decrypt] streams any sealed report's plaintext; [DecryptSigned] reads a
+// signed message (a thread message, see core/thread) and says who signed
+// it. All three read with the one opening policy beside [Policy].
 package seal
 
 import (
@@ -86,19 +89,31 @@ func Policy(keys []*pgpkey.Key, o Options) *packet.Config {
 	return c
 }
 
-// openPolicy is the crypto configuration for opening ([Decrypt]), kept
-// beside [Policy] so that the choices live in one place: crypto/rand (for
-// RSA blinding) and go-crypto's defaults. What a message may hold is
-// decided by Decrypt before go-crypto reads it: integrity protection
-// required, no compressed data, no signature.
+// openPolicy is the crypto configuration for opening ([Decrypt],
+// [DecryptSigned]), kept beside [Policy] so that the choices live in one
+// place: crypto/rand (for RSA blinding), the real clock (a signer's key
+// must be valid now) and go-crypto's defaults, among them the hashes too
+// weak for a message's signature (SHA-1, MD5, RIPEMD-160). What a message
+// may hold is decided before go-crypto reads it: at most [MaxSessionKeys]
+// session keys, integrity protection required; for a report no compressed
+// data and no signature, for a signed message one compressed packet at
+// most, bounded, and one signature.
 func openPolicy() *packet.Config { return &packet.Config{} }
 
 // Encrypt starts a message to keys, written to w. The returned writer takes
 // the plaintext; Close finishes the message (encryption, then armor). On a
 // write error the output is incomplete and must be discarded.
+//
+// A key given twice (by its encryption key) gets one session key: a reader
+// refuses two for one key. More than [MaxSessionKeys] keys are refused, as
+// every reader would refuse the message.
 func Encrypt(w io.Writer, keys []*pgpkey.Key, o Options) (io.WriteCloser, error) {
 	if len(keys) == 0 {
 		return nil, ErrNoKeys
+	}
+	keys = distinct(keys)
+	if len(keys) > MaxSessionKeys {
+		return nil, fmt.Errorf("seal: a message goes to at most %d keys, not %d: no reader opens one with more", MaxSessionKeys, len(keys))
 	}
 	to := make([]*openpgp.Entity, len(keys))
 	for i, k := range keys {
@@ -124,6 +139,19 @@ func Encrypt(w io.Writer, keys []*pgpkey.Key, o Options) (io.WriteCloser, error)
 		return nil, fmt.Errorf("seal: %w", err)
 	}
 	return &sealWriter{pt: pt, armor: armorW, out: w}, nil
+}
+
+// distinct is keys without the ones whose encryption key came before.
+func distinct(keys []*pgpkey.Key) []*pgpkey.Key {
+	seen := map[string]bool{}
+	out := make([]*pgpkey.Key, 0, len(keys))
+	for _, k := range keys {
+		if fp := k.Encryption.Fingerprint; fp == "" || !seen[fp] {
+			seen[fp] = true
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 type sealWriter struct {

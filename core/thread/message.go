@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"time"
@@ -13,8 +12,6 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
-	pgperrors "github.com/ProtonMail/go-crypto/openpgp/errors"
-	"github.com/ProtonMail/go-crypto/openpgp/packet"
 
 	"github.com/sealpost/sealpost/core/internal/strictjson"
 	"github.com/sealpost/sealpost/core/pgpkey"
@@ -89,18 +86,9 @@ func Seal(m *Message, to []*pgpkey.Key, signer *openpgp.Entity, o seal.Options) 
 	if signer == nil || signer.PrivateKey == nil {
 		return nil, errors.New("thread: a message must be signed: give the secret key")
 	}
-	// One session key per encryption key: a reader refuses a message with
-	// two for one key (a reporter's pgp_key may repeat the vendor's).
-	to = slices.Clone(to)
-	seen := map[string]bool{}
-	to = slices.DeleteFunc(to, func(k *pgpkey.Key) bool {
-		dup := seen[k.Encryption.Fingerprint]
-		seen[k.Encryption.Fingerprint] = true
-		return dup
-	})
-	if len(to) > MaxSessionKeys {
-		return nil, fmt.Errorf("thread: a message goes to at most %d keys, not %d: no reader opens one with more", MaxSessionKeys, len(to))
-	}
+	// seal.Encrypt writes one session key per encryption key (a
+	// reporter's pgp_key may repeat the vendor's), to at most
+	// MaxSessionKeys keys: what a reader opens.
 	plain, err := json.Marshal(m)
 	if err != nil {
 		return nil, err
@@ -140,8 +128,17 @@ type Opened struct {
 const maxPlain = MaxTextRunes*4*2 + 4096
 
 // Open decrypts an armored thread message with keys (secret) and checks its
-// signature against signers (public, or the same entities). It fails with
-// [ErrNotForYou] or [ErrTampered] (wrapped, with the detail).
+// signature against signers (public, or the same entities: they only
+// verify). It fails with [ErrNotForYou] or [ErrTampered] (wrapped, with
+// the detail).
+//
+// The message is read by [seal.DecryptSigned], with the policy every
+// sealed message is opened with: its session keys bounded (at most
+// [MaxSessionKeys], one per key), integrity protection required, a
+// compressed message (RNP and Sequoia compress by default) inflated no
+// further than maxPlain and the packets around it, nothing but one
+// signature, the literal data and its signature inside, the signature's
+// hash and key checked.
 func Open(armored []byte, keys, signers openpgp.EntityList) (*Opened, error) {
 	if len(armored) > MaxMessageBytes {
 		return nil, fmt.Errorf("%w: it is over %d bytes", ErrTampered, MaxMessageBytes)
@@ -150,35 +147,12 @@ func Open(armored []byte, keys, signers openpgp.EntityList) (*Opened, error) {
 	if err != nil || block.Type != "PGP MESSAGE" {
 		return nil, fmt.Errorf("%w: it is not an armored OpenPGP message", ErrTampered)
 	}
-	body, err := io.ReadAll(block.Body) // smaller than armored
-	if err != nil {
-		return nil, fmt.Errorf("%w: its armor is broken: %v", ErrTampered, err)
-	}
-	if err := checkSessionKeys(body); err != nil {
+	plain, signer, err := seal.DecryptSigned(block.Body, keys, signers, maxPlain)
+	switch {
+	case errors.Is(err, seal.ErrNoSecretKey):
+		return nil, ErrNotForYou
+	case err != nil:
 		return nil, fmt.Errorf("%w: %v", ErrTampered, err)
-	}
-	// Signers only verify: a signer entity that carries its secret key (the
-	// vendor's own, in tests) must not decrypt on the reader's behalf.
-	ring := slices.Clone(keys)
-	for _, s := range signers {
-		ring = append(ring, publicOnly(s))
-	}
-	md, err := openpgp.ReadMessage(bytes.NewReader(body), ring, nil, readPolicy())
-	if err != nil {
-		if errors.Is(err, pgperrors.ErrKeyIncorrect) {
-			return nil, ErrNotForYou
-		}
-		return nil, fmt.Errorf("%w: %v", ErrTampered, err)
-	}
-	if !md.IsEncrypted {
-		return nil, fmt.Errorf("%w: it is not encrypted", ErrTampered)
-	}
-	plain, err := io.ReadAll(io.LimitReader(md.UnverifiedBody, maxPlain+1))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrTampered, err)
-	}
-	if len(plain) > maxPlain {
-		return nil, fmt.Errorf("%w: its content is over %d bytes", ErrTampered, maxPlain)
 	}
 	var m Message
 	if err := strictjson.Decode(plain, &m); err != nil {
@@ -188,96 +162,8 @@ func Open(armored []byte, keys, signers openpgp.EntityList) (*Opened, error) {
 		return nil, fmt.Errorf("%w: %v", ErrTampered, err)
 	}
 	o := &Opened{Message: &m}
-	if md.IsSigned {
-		if md.SignatureError != nil {
-			return nil, fmt.Errorf("%w: its signature does not verify: %v", ErrTampered, md.SignatureError)
-		}
-		if md.SignedBy != nil && md.Signature != nil {
-			fp := md.SignedBy.Entity.PrimaryKey.Fingerprint
-			for _, s := range signers {
-				if bytes.Equal(s.PrimaryKey.Fingerprint, fp) {
-					o.Signer = fmt.Sprintf("%X", fp)
-				}
-			}
-		}
+	if signer != nil {
+		o.Signer = fmt.Sprintf("%X", signer.PrimaryKey.Fingerprint)
 	}
 	return o, nil
-}
-
-// maxInflated bounds what any one compressed packet of a message may
-// inflate to: the plaintext at its longest, with room for the packets
-// around it (one-pass signature, literal data header, signature).
-const maxInflated = maxPlain + 64<<10
-
-// readPolicy is how [Open] reads a message: go-crypto's defaults, and no
-// compressed packet inflated past maxInflated. The LimitReader on the
-// plaintext is not enough: to find the signature, go-crypto reads every
-// packet after the literal data, inflating them as it goes (4 KB of
-// message, 1 GiB of padding packets behind the text, took it a quarter
-// of a second; nested compression multiplies that without end).
-func readPolicy() *packet.Config {
-	limit := int64(maxInflated)
-	return &packet.Config{MaxDecompressedMessageSize: &limit}
-}
-
-// maxAnonymous bounds the session keys that name no key (a sender hiding
-// its recipients, gpg --throw-keyids): a reader tries each of its keys on
-// every one of them.
-const maxAnonymous = 4
-
-// checkSessionKeys refuses a message whose session-key packets would have
-// a reader try its private keys for nothing: more than [MaxSessionKeys] of
-// them, two that name the same key (a sealer writes one per recipient), or
-// more than maxAnonymous that name none, or any other packet among them
-// (ReadMessage skips it and reads on). With these, a reader spends at
-// most one private-key operation per key it holds, plus maxAnonymous per
-// key. Packets go-crypto's reader skips itself (unknown types, session
-// keys of algorithms it does not support, markers) are skipped here too:
-// ReadMessage never tries them. A malformed body is left to ReadMessage
-// to report.
-func checkSessionKeys(body []byte) error {
-	pr := packet.NewReader(bytes.NewReader(body))
-	named := map[uint64]bool{}
-	n, anonymous := 0, 0
-	for {
-		p, err := pr.Next()
-		if err != nil {
-			return nil
-		}
-		switch p := p.(type) {
-		case *packet.EncryptedKey:
-			switch {
-			case p.KeyId == 0:
-				anonymous++
-			case named[p.KeyId]:
-				return fmt.Errorf("two of its session keys name the key %016X, where a sealer writes one per recipient", p.KeyId)
-			}
-			named[p.KeyId] = true
-		case *packet.SymmetricKeyEncrypted:
-		case *packet.SymmetricallyEncrypted, *packet.AEADEncrypted:
-			return nil // the encrypted data: ReadMessage reads no further session keys
-		case *packet.LiteralData, *packet.Compressed, *packet.OnePassSignature:
-			return nil // not encrypted: ReadMessage reads it, Open refuses it
-		default:
-			// ReadMessage would skip it and go on reading session keys.
-			return fmt.Errorf("it has a %s packet among its session keys", strings.TrimPrefix(fmt.Sprintf("%T", p), "*packet."))
-		}
-		if n++; n > MaxSessionKeys {
-			return fmt.Errorf("it has more than %d session keys, where a sealer writes one per recipient", MaxSessionKeys)
-		}
-		if anonymous > maxAnonymous {
-			return fmt.Errorf("more than %d of its session keys name no key", maxAnonymous)
-		}
-	}
-}
-
-// publicOnly is e without its secret key material.
-func publicOnly(e *openpgp.Entity) *openpgp.Entity {
-	c := *e
-	c.PrivateKey = nil
-	c.Subkeys = slices.Clone(e.Subkeys)
-	for i := range c.Subkeys {
-		c.Subkeys[i].PrivateKey = nil
-	}
-	return &c
 }

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/sealpost/sealpost/core/seal"
 )
 
 // The thread's wire contract, between the intake (core/receiver) and its
@@ -26,10 +28,11 @@ const (
 	// MaxTextRunes bounds the text a person writes in one message.
 	MaxTextRunes = 20000
 	// MaxSessionKeys bounds the session-key packets before a message's
-	// encrypted data. A sealer writes one per recipient; a reader may
+	// encrypted data: [seal.MaxSessionKeys], the bound every sealed message
+	// is opened with. A sealer writes one per recipient; a reader may
 	// spend a private-key operation on each that names its key, so [Open]
 	// refuses a message with more (and the intake does not store it).
-	MaxSessionKeys = 32
+	MaxSessionKeys = seal.MaxSessionKeys
 	// MaxEntries bounds the entries of one thread: no intake keeps more
 	// (its threads.max_entries is at most this), and a client refuses a
 	// [View] with more.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"time"
 
@@ -12,8 +11,6 @@ import (
 
 	"github.com/sealpost/sealpost/core/pgpkey"
 )
-
-var pqOnly = flag.Bool("pq", false, "only seal 10 MB to the post-quantum keys (seal_mbps_pq_10mb)")
 
 // addPQKeys adds the post-quantum keys the widget seals to: the v4 key
 // sealpost keygen --pq makes (SEIPD v1, AES in WebCrypto, as for every v4

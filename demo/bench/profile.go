@@ -97,3 +97,20 @@ func writeSelfTimes(w io.Writer, p *profiler.Profile, top int) {
 		fmt.Fprintf(w, "#  %6.0f ms  %s\n", float64(e.us)/1000, e.name)
 	}
 }
+
+// profiled seals a profileMB attachment to the Curve25519 key twice: once
+// plainly (seal_mbps_sealpost, with its stall and memory), then under the
+// profiler, printing where the time went (seal_mbps_sealpost_profiled).
+func (b *bench) profiled(origin string, profileMB int) error {
+	r, err := b.sealpost(origin, "cv25519", profileMB<<20)
+	if err != nil {
+		return err
+	}
+	b.print("seal_mbps_sealpost", round(r.mbps), "MB/s")
+	b.print("main_thread_longest_stall_ms", round(r.stallMS), "ms")
+	b.print("tab_memory_peak_mb", round(r.tabMB), "MB")
+	b.profile = true
+	r, err = b.sealpost(origin, "cv25519", profileMB<<20)
+	b.print("seal_mbps_sealpost_profiled", round(r.mbps), "MB/s")
+	return err
+}

@@ -3,6 +3,12 @@
 // browser program sends requests with XMLHttpRequest, and a wasm build that
 // never calls (*http.Client).Do leaves net/http's transport, TLS and HTTP/2
 // out of the binary (about 2.3 MB of code, measured with wasmsize).
+//
+// The public API names it once, as
+// [github.com/sealpost/sealpost/core/deliver.Doer] (an alias of Doer), which
+// the widget and the command line use. core/pgpkey, which core/deliver
+// imports (through core/thread) and so cannot import, takes a web.Doer in its
+// signatures without naming it again: any deliver.Doer or *http.Client is one.
 package web
 
 import "net/http"
