@@ -119,6 +119,8 @@ func TestTheDateFoundIsADayWithAnOptionalTime(t *testing.T) {
 		{"2026-11-20T14:30", "", "2026-11-20T13:30:00Z"}, // a datetime-local value, from an older form
 		{"", "14:30", ""},
 		{"20/11/2026", "", ""},
+		{"0001-01-01", "", ""}, // refused as report.json's would be
+		{"0001-01-01", "10:00", ""},
 	} {
 		v := Values{"discovered_at": c.day, discoveredTime: c.at}
 		got := ""

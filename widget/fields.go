@@ -54,9 +54,10 @@ func (v Values) discovered(loc *time.Location) *report.When {
 	if day == "" {
 		return nil
 	}
+	// Read as report.json's discovered_at is (report.ParseWhen), so the
+	// form takes the same days and years as the core.
 	if at == "" {
-		if d, err := time.Parse(time.DateOnly, day); err == nil {
-			w := report.Day(d.Date())
+		if w, err := report.ParseWhen(day); err == nil {
 			return &w
 		}
 	}
@@ -65,7 +66,9 @@ func (v Values) discovered(loc *time.Location) *report.When {
 	}
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
 		if t, err := time.ParseInLocation(layout, day+"T"+at, loc); err == nil {
-			return &report.When{Time: t.UTC()}
+			if w, err := report.ParseWhen(t.UTC().Format(time.RFC3339)); err == nil {
+				return &w
+			}
 		}
 	}
 	return nil

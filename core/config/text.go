@@ -27,7 +27,8 @@ const plain = ""
 // T is a Text of one string, in the config's first language.
 func T(s string) Text { return Text{plain: s} }
 
-// UnmarshalJSON accepts a string or an object of language → string.
+// UnmarshalJSON accepts a string or an object of language → string. An
+// empty string is no text, as a left-out one is.
 func (t *Text) UnmarshalJSON(data []byte) error {
 	data = bytes.TrimSpace(data)
 	switch {
@@ -38,7 +39,10 @@ func (t *Text) UnmarshalJSON(data []byte) error {
 		if err := json.Unmarshal(data, &s); err != nil {
 			return err
 		}
-		*t = T(s)
+		*t = nil // "" is no text
+		if s != "" {
+			*t = T(s)
+		}
 		return nil
 	case len(data) > 0 && data[0] == '{':
 		var m map[string]string
@@ -125,8 +129,8 @@ func (c *Config) checkTexts(add func(path, format string, args ...any)) {
 				}
 			}
 			switch n := utf8.RuneCountInString(s); {
-			case n == 0 && required:
-				add(p, "must not be empty")
+			case n == 0:
+				add(p, "must not be empty: leave the language out instead")
 			case n > max:
 				add(p, "must be at most %d characters (it has %d)", max, n)
 			}

@@ -63,6 +63,7 @@ func TestBadTextsNameTheirJSONPath(t *testing.T) {
 		{"the empty language is refused", "bounty.notes", map[string]any{"": "x"}, "bounty.notes", `the empty key ""`},
 		{"a language not offered is refused", "org.legal_notice", map[string]any{"de": "Belgisches Recht."}, "org.legal_notice.de", `language "de" is not in languages`},
 		{"an empty guideline is refused", "guidelines", []any{""}, "guidelines[0]", "must not be empty"},
+		{"an empty word in one language is refused", "org.legal_notice", map[string]any{"en": ""}, "org.legal_notice.en", "must not be empty"},
 		{"an empty guideline object is refused", "guidelines", []any{map[string]any{}}, "guidelines[0]", "must not be empty"},
 		{"an empty guideline in one language is refused", "guidelines", []any{map[string]any{"en": ""}}, "guidelines[0].en", "must not be empty"},
 		{"a contact without a label is refused", "non_security", map[string]any{"contacts": []any{map[string]any{"url": "https://example.com/"}}}, "non_security.contacts[0].label", "must not be empty"},
@@ -89,5 +90,15 @@ func TestTextsAtTheirLimitsLoad(t *testing.T) {
 	}
 	if _, err := Load(bytes.NewReader(edit(t, "guidelines", []any{strings.Repeat("a", 2001)}))); err == nil {
 		t.Error("a guideline of 2001 characters loads")
+	}
+}
+
+func TestAnEmptyStringIsNoText(t *testing.T) {
+	c, err := Load(bytes.NewReader(edit(t, "org.legal_notice", "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Org.LegalNotice) != 0 {
+		t.Errorf("an empty legal notice is %v, want none", c.Org.LegalNotice)
 	}
 }

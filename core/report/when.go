@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"time"
 )
 
@@ -37,15 +38,29 @@ const whenHint = "write a date like 2026-11-20 or a date and time like 2026-11-2
 // ParseWhen reads a date ("2026-11-20") or an RFC 3339 date and time
 // ("2026-11-20T14:30:00Z", "2026-11-20T15:30:00+01:00"). Its error says
 // what to write instead.
+//
+// Only what RFC 3339 writes is read, from 1970 to 9999 (in UTC too): an
+// offset of at most 23:59, a fraction after a "." of at most 9 digits.
+// Go's parser alone also takes "+24:00" and "00,5", and year 1, which
+// a report would then lose as the zero time.
 func ParseWhen(s string) (When, error) {
+	var w When
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return When{Time: t, DateOnly: true}, nil
+		w = When{Time: t, DateOnly: true}
+	} else if t, err := time.Parse(time.RFC3339, s); err == nil && rfc3339Time.MatchString(s) {
+		w = When{Time: t}
+	} else {
+		return When{}, fmt.Errorf("%s, not %s", whenHint, quoteShort(s))
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return When{Time: t}, nil
+	if y, u := w.Year(), w.UTC().Year(); y < 1970 || u < 1970 || y > 9999 || u > 9999 {
+		return When{}, fmt.Errorf("%s, from 1970 on, not %s", whenHint, quoteShort(s))
 	}
-	return When{}, fmt.Errorf("%s, not %s", whenHint, quoteShort(s))
+	return w, nil
 }
+
+// rfc3339Time is the shape of an RFC 3339 date and time (section 5.6),
+// upper or lower case T and Z as time.Parse takes them.
+var rfc3339Time = regexp.MustCompile(`^\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d{1,9})?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$`)
 
 // String is the date ("2026-11-20") or the RFC 3339 date and time, in
 // Time's own location.

@@ -19,9 +19,10 @@ func TestWhenKeepsWhatWasGiven(t *testing.T) {
 		{"a date and time in UTC", "2026-11-20T14:30:00Z", false, "2026-11-20T14:30:00Z"},
 		{"a date and time keeps its offset", "2026-11-20T14:30:00+01:00", false, "2026-11-20T13:30:00Z"},
 		{"fractions of a second are kept", "2026-11-20T14:30:00.25Z", false, "2026-11-20T14:30:00.25Z"},
-		{"the first day of year 0", "0000-01-01", true, "0000-01-01T00:00:00Z"},
-		{"the zero time's day", "0001-01-01", true, "0001-01-01T00:00:00Z"},
-		{"the zero time", "0001-01-01T00:00:00Z", false, "0001-01-01T00:00:00Z"},
+		{"the first day that is read", "1970-01-01", true, "1970-01-01T00:00:00Z"},
+		{"the last day that is read", "9999-12-31", true, "9999-12-31T00:00:00Z"},
+		{"nine digits of a second", "2026-11-20T14:30:00.123456789Z", false, "2026-11-20T14:30:00.123456789Z"},
+		{"the largest offset", "2026-11-20T14:30:00-23:59", false, "2026-11-21T14:29:00Z"},
 		{"a leap day", "2028-02-29", true, "2028-02-29T00:00:00Z"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -41,6 +42,20 @@ func TestWhenKeepsWhatWasGiven(t *testing.T) {
 				t.Errorf("JSON round trip: %v, %v", back.W, err)
 			}
 		})
+	}
+}
+
+// What Go's parser takes beyond RFC 3339, and years a report cannot keep
+// (the zero time would read as no date at all), are refused.
+func TestParseWhenReadsOnlyRFC3339From1970(t *testing.T) {
+	for _, in := range []string{"0000-01-01", "0001-01-01", "0001-01-01T00:00:00Z", "1969-12-31", "1970-01-01T00:30:00+01:00",
+		"9999-12-31T23:59:59-01:00", "2026-11-20T14:30:00+24:00", "2026-11-20T14:30:00+01:60", "2026-11-20T14:30:00,5Z",
+		"2026-11-20T14:30:00.1234567891Z"} {
+		if w, err := ParseWhen(in); err == nil {
+			t.Errorf("ParseWhen(%q) = %v", in, w)
+		} else if !strings.HasPrefix(err.Error(), whenHint) {
+			t.Errorf("ParseWhen(%q): %v", in, err)
+		}
 	}
 }
 

@@ -177,6 +177,18 @@ func readTitle(path string, keys openpgp.EntityList) string {
 	return title
 }
 
+// maxInboxError bounds the reason a row gives for a report that does not
+// open: the reason can quote the report, which anyone can seal.
+const maxInboxError = 200
+
+// cut shortens s to at most n characters, marking the cut with "…".
+func cut(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
 // readStored decrypts a stored report in memory: its report.json (nil when
 // it cannot be opened) and its title, cleaned, or why it cannot be opened.
 func readStored(path string, keys openpgp.EntityList) (*report.Report, string) {
@@ -190,7 +202,7 @@ func readStored(path string, keys openpgp.EntityList) (*report.Report, string) {
 	// characters before they reach the terminal.
 	r, err := seal.ReadReport(f, keys)
 	if err != nil {
-		return nil, "(cannot open: " + report.Clean(err.Error()) + ")"
+		return nil, "(cannot open: " + cut(report.Clean(err.Error()), maxInboxError) + ")"
 	}
 	title := strings.TrimSpace(report.Clean(r.Title))
 	if title == "" {

@@ -14,7 +14,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -65,10 +67,13 @@ func Decode(data []byte, v any) error {
 	if _, err := dec.Token(); err == nil {
 		return Errors{{Message: "unexpected data after the JSON value"}}
 	}
-	var errs Errors
-	walk(doc, rv.Type().Elem(), "", &errs)
-	if len(errs) > 0 {
-		return errs
+	w := &walker{}
+	w.walk(doc, rv.Type().Elem(), "")
+	if len(w.errs) > 0 {
+		if w.more > 0 {
+			w.errs = append(w.errs, &Error{Message: fmt.Sprintf("and %d more problems of the same kinds", w.more)})
+		}
+		return w.errs
 	}
 	if err := json.Unmarshal(data, v); err != nil {
 		var te *json.UnmarshalTypeError
@@ -82,9 +87,29 @@ func Decode(data []byte, v any) error {
 
 var unmarshaler = reflect.TypeFor[json.Unmarshaler]()
 
+// MaxProblems bounds the problems Decode lists: a document of a million
+// unknown keys gets MaxProblems of them and a count of the rest, not a
+// million lines.
+const MaxProblems = 50
+
+// walker collects the problems of one document, up to MaxProblems; more
+// counts the rest.
+type walker struct {
+	errs Errors
+	more int
+}
+
+func (w *walker) add(path, msg string) {
+	if len(w.errs) >= MaxProblems {
+		w.more++
+		return
+	}
+	w.errs = append(w.errs, &Error{Path: path, Message: msg})
+}
+
 // walk reports keys in doc that t has no field for. Type mismatches are left
 // to json.Unmarshal, which names their path itself.
-func walk(doc any, t reflect.Type, path string, errs *Errors) {
+func (w *walker) walk(doc any, t reflect.Type, path string) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -101,7 +126,7 @@ func walk(doc any, t reflect.Type, path string, errs *Errors) {
 			if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
 				msg = fmt.Sprintf("wrong type: want %s, got %s", typeName(te.Type), te.Value)
 			}
-			*errs = append(*errs, &Error{Path: path, Message: msg})
+			w.add(path, msg)
 		}
 		return
 	}
@@ -118,23 +143,32 @@ func walk(doc any, t reflect.Type, path string, errs *Errors) {
 			for _, k := range keys {
 				ft, ok := fields[k]
 				if !ok {
-					*errs = append(*errs, &Error{Path: join(path, k), Message: fmt.Sprintf("unknown key %q", k)})
+					w.add(join(path, short(k)), fmt.Sprintf("unknown key %q", short(k)))
 					continue
 				}
-				walk(d[k], ft, join(path, k), errs)
+				w.walk(d[k], ft, join(path, k))
 			}
 		case reflect.Map:
-			for k, v := range d {
-				walk(v, t.Elem(), join(path, k), errs)
+			for _, k := range slices.Sorted(maps.Keys(d)) {
+				w.walk(d[k], t.Elem(), join(path, short(k)))
 			}
 		}
 	case []any:
 		if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
 			for i, v := range d {
-				walk(v, t.Elem(), fmt.Sprintf("%s[%d]", path, i), errs)
+				w.walk(v, t.Elem(), fmt.Sprintf("%s[%d]", path, i))
 			}
 		}
 	}
+}
+
+// short is a key from the document as a path or message shows it: at
+// most 40 characters, the cut marked "…" (the document is the sender's).
+func short(key string) string {
+	if r := []rune(key); len(r) > 40 {
+		return string(r[:39]) + "…"
+	}
+	return key
 }
 
 func join(path, key string) string {
