@@ -39,7 +39,7 @@ func shortKey(key string) string { return key[:min(8, len(key))] }
 // attached, or, when it fits a link, the message in the body: inline), ""
 // when the config names no address. It may read the sealed report: call
 // it off the UI's path.
-func mailLink(cfg *config.Config, sealed Sealed, key string) (link string, inline bool) {
+func mailLink(cfg *config.Config, lang string, sealed Sealed, key string) (link string, inline bool) {
 	to := cfg.Org.SecurityEmail
 	if to == "" {
 		return "", false
@@ -49,7 +49,13 @@ func mailLink(cfg *config.Config, sealed Sealed, key string) (link string, inlin
 		link, attach := deliver.Mailto(to, subject, small, ascName(key))
 		return link, !attach
 	}
-	return deliver.MailtoAttached(to, subject, ascName(key)), false
+	return deliver.MailtoAttached(to, subject, ascName(key), attachNote(lang, key)), false
+}
+
+// attachNote reminds the reporter, in the mail they are about to send, to
+// attach the downloaded report.
+func attachNote(lang, key string) string {
+	return textf(lang, "mail_attach_note", "", "{file}", ascName(key))
 }
 
 // keepForMail makes the receipt of a sealed report to be emailed, and

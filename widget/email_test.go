@@ -1,10 +1,12 @@
 package widget
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -184,4 +186,19 @@ func lastKey(net *fakeHTTP) string {
 		}
 	}
 	return ""
+}
+
+// TestTheMailAsksTheReporterInTheirLanguageToAttachTheFile: a report too
+// long for a link is attached; the reminder in the mail is the reporter's
+// language.
+func TestTheMailAsksTheReporterInTheirLanguageToAttachTheFile(t *testing.T) {
+	cfg, err := config.LoadFile("../core/config/examples/cocomm-email.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := "abcdef0123456789"
+	link, inline := mailLink(cfg, "es", SealedBytes(bytes.Repeat([]byte("A"), 5000)), key)
+	if inline || !strings.Contains(link, url.PathEscape("Antes de enviar, adjunte el archivo")) || strings.Contains(link, "Reporter") {
+		t.Errorf("inline %v, link %s", inline, link)
+	}
 }

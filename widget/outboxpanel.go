@@ -166,7 +166,7 @@ func (p *OutboxPanel) renderItem(q Pending) app.UI {
 			app.P().Text(about),
 			app.Div().Class("sp-actions").Body(
 				download,
-				app.A().Class("sp-email").Href(deliver.MailtoAttached(to, deliver.MailSubject(shortKey(q.Key)), ascName(q.Key))).
+				app.A().Class("sp-email").Href(deliver.MailtoAttached(to, deliver.MailSubject(shortKey(q.Key)), ascName(q.Key), attachNote(lang, q.Key))).
 					Text(textf(lang, "mail_write", org, "{email}", to)),
 				app.Button().Type("button").Class("sp-discard").OnClick(p.onDiscard(q.Key)).Text(text(lang, "mail_sent_button", org)),
 			),

@@ -80,6 +80,7 @@ type outgoing struct {
 // goroutine.
 type route struct {
 	cfg         *config.Config
+	lang        string
 	submitter   Submitter
 	platform    *Platform
 	outbox      func() Outbox
@@ -91,7 +92,7 @@ type route struct {
 }
 
 func (s *Sending) route() route {
-	to := route{cfg: s.Config, submitter: s.Submitter, platform: s.Platform, outbox: s.Outbox, now: s.Now,
+	to := route{cfg: s.Config, lang: s.Lang, submitter: s.Submitter, platform: s.Platform, outbox: s.Outbox, now: s.Now,
 		clipboard: s.Clipboard, codes: s.Codes, follow: s.Follow}
 	if to.now == nil {
 		to.now = time.Now
@@ -137,7 +138,7 @@ func (s *Sending) start(ctx app.Context, r *report.Report, files []chosen) {
 			return
 		}
 		o := &outgoing{sealed: sealed, key: deliver.NewIdempotencyKey(), work: &deliver.Work{}, threadHash: hash}
-		o.mailto, o.inline = mailLink(to.cfg, sealed, o.key)
+		o.mailto, o.inline = mailLink(to.cfg, to.lang, sealed, o.key)
 		if to.cfg.EmailOnly() {
 			s.keepForMail(ctx, to, o, sealedAt)
 			return

@@ -196,4 +196,6 @@ var textDE = map[string]string{
 	"err_other":            "Etwas ist schiefgegangen.",
 	"err_config":           "Dieses Formular konnte seine Einstellungen nicht laden und kann daher keine Meldung verschlüsseln. Erreichen Sie das Sicherheitsteam auf anderem Weg.",
 	"loading_form":         "Das Meldeformular wird geladen…",
+	// In the mail the reporter sends: attach the file.
+	"mail_attach_note": "(Hängen Sie vor dem Senden die heruntergeladene Datei {file} an: Sie ist die verschlüsselte Meldung.)",
 }

@@ -197,4 +197,6 @@ var textEN = map[string]string{
 	"err_other":            "Something went wrong.",
 	"err_config":           "This form could not load its settings, so it cannot encrypt a report. Reach the security team another way.",
 	"loading_form":         "Loading the report form…",
+	// In the mail the reporter sends: attach the file.
+	"mail_attach_note": "(Before sending, attach the file {file} you downloaded: it is the encrypted report.)",
 }

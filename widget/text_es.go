@@ -196,4 +196,6 @@ var textES = map[string]string{
 	"err_other":            "Algo salió mal.",
 	"err_config":           "Este formulario no pudo cargar su configuración, así que no puede cifrar un informe. Contacte con el equipo de seguridad por otro medio.",
 	"loading_form":         "Cargando el formulario…",
+	// In the mail the reporter sends: attach the file.
+	"mail_attach_note": "(Antes de enviar, adjunte el archivo {file} que descargó: es el informe cifrado.)",
 }

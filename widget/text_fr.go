@@ -196,4 +196,6 @@ var textFR = map[string]string{
 	"err_other":            "Un problème est survenu.",
 	"err_config":           "Ce formulaire n'a pas pu charger ses réglages : il ne peut donc pas chiffrer de signalement. Contactez l'équipe de sécurité par un autre moyen.",
 	"loading_form":         "Chargement du formulaire de signalement…",
+	// In the mail the reporter sends: attach the file.
+	"mail_attach_note": "(Avant d'envoyer, joignez le fichier {file} que vous avez téléchargé : c'est le signalement chiffré.)",
 }

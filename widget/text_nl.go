@@ -196,4 +196,6 @@ var textNL = map[string]string{
 	"err_other":            "Er ging iets mis.",
 	"err_config":           "Dit formulier kon zijn instellingen niet laden en kan dus geen melding versleutelen. Neem op een andere manier contact op met het beveiligingsteam.",
 	"loading_form":         "Het meldformulier wordt geladen…",
+	// In the mail the reporter sends: attach the file.
+	"mail_attach_note": "(Voeg voor het verzenden het bestand {file} toe dat je downloadde: dat is de versleutelde melding.)",
 }

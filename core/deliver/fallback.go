@@ -50,16 +50,21 @@ func Mailto(to, subject string, armored []byte, filename string) (link string, a
 	if link := build(body); len(link) <= MaxMailtoLength {
 		return link, false
 	}
-	return MailtoAttached(to, subject, filename), true
+	return MailtoAttached(to, subject, filename, ""), true
 }
 
 // MailtoAttached builds the mailto: link for a sealed report too long for
-// a link: its body asks the reporter to attach the file they downloaded.
-func MailtoAttached(to, subject, filename string) string {
+// a link. Its body tells the vendor, in English, that the report is the
+// attached file, and reminds the reporter, who sees the body in their mail
+// program before sending, to attach it: note is that reminder in the
+// reporter's language (the widget's catalogue); "" gives it in English.
+func MailtoAttached(to, subject, filename, note string) string {
+	if note == "" {
+		note = fmt.Sprintf("(Reporter: attach the file %s you downloaded before sending.)", filename)
+	}
 	return "mailto:" + escape(to, "@") + "?subject=" + escape(subject, "") + "&body=" +
 		escape(fmt.Sprintf("This vulnerability report is encrypted to your OpenPGP key with Sealpost.\r\n"+
-			"It is too long for a link: it is attached as %s.\r\n\r\n"+
-			"(Reporter: attach the file %s you downloaded before sending.)", filename, filename), "")
+			"It is too long for a link: it is attached as %s.\r\n\r\n%s", filename, note), "")
 }
 
 // escape percent-encodes s for a mailto: URI (RFC 6068), keeping only

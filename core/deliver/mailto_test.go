@@ -2,7 +2,9 @@ package deliver_test
 
 import (
 	"bytes"
+	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,5 +46,22 @@ func TestEvenTheSmallestReportIsAttached(t *testing.T) {
 		sealed.Len(), sealed.Len(), len(link))
 	if !attach || len(link) > deliver.MaxMailtoLength {
 		t.Errorf("a %d-byte sealed report went into the link (%d characters)", sealed.Len(), len(link))
+	}
+}
+
+// TestTheReportersNoteIsTheCallers: a link too long for the message asks
+// the reporter, in their language, to attach the file; the vendor's lines
+// stay English.
+func TestTheReportersNoteIsTheCallers(t *testing.T) {
+	link := deliver.MailtoAttached("security@example.com", "s", "r.asc", "(Adjunte el archivo r.asc.)")
+	body, err := url.QueryUnescape(link[strings.Index(link, "&body=")+len("&body="):])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(body, "(Adjunte el archivo r.asc.)") || strings.Contains(body, "Reporter:") || !strings.HasPrefix(body, "This vulnerability report is encrypted") {
+		t.Errorf("body %q", body)
+	}
+	if link := deliver.MailtoAttached("security@example.com", "s", "r.asc", ""); !strings.Contains(link, "Reporter%3A%20attach%20the%20file%20r.asc") {
+		t.Errorf("no English reminder by default: %s", link)
 	}
 }
