@@ -73,7 +73,7 @@ func (f *Form) renderPolicy() app.UI {
 		return out
 	}
 	var next []app.UI
-	for _, p := range promises(lang, cfg) {
+	for _, p := range promisesSaying(lang, cfg, len(cfg.Bounty.Notes) == 0) {
 		next = append(next, app.Text(p))
 	}
 	if len(cfg.Bounty.Notes) > 0 {

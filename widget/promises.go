@@ -8,7 +8,11 @@ import (
 
 // promises says in sentences, in lang, what the vendor's policy promises:
 // the form's "What happens next" and the receipt's.
-func promises(lang string, cfg *config.Config) []string {
+func promises(lang string, cfg *config.Config) []string { return promisesSaying(lang, cfg, true) }
+
+// promisesSaying is promises, with or without the bounty's sentence: the
+// form leaves it out where the vendor's own words on rewards follow.
+func promisesSaying(lang string, cfg *config.Config, bounty bool) []string {
 	p, org := cfg.Promises, cfg.Org.Name
 	var out []string
 	say := func(key string, n int) {
@@ -36,7 +40,7 @@ func promises(lang string, cfg *config.Config) []string {
 		{"promise_no_legal", p.NoLegalAction},
 		{"promise_confidential", p.Confidential},
 		{"promise_personal_data", p.PersonalDataKept},
-		{"promise_bounty_" + cfg.Bounty.Kind, cfg.Bounty.Kind == "none" || cfg.Bounty.Kind == "discretionary" || cfg.Bounty.Kind == "paid"},
+		{"promise_bounty_" + cfg.Bounty.Kind, bounty && (cfg.Bounty.Kind == "none" || cfg.Bounty.Kind == "discretionary" || cfg.Bounty.Kind == "paid")},
 		{"promise_credit", cfg.Credit.Offered},
 		{"promise_name_required", !cfg.Credit.Pseudonyms()},
 	} {
