@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/mail"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 
@@ -22,6 +23,15 @@ const (
 	MaxWKDBytes  = 256 << 10
 )
 
+// maxRedirects bounds the redirects the client [Fetch] builds for a nil
+// client follows (http.DefaultClient follows ten); a caller's client keeps
+// its own policy.
+const maxRedirects = 3
+
+// transport is the RoundTripper of the client Fetch builds; nil means
+// http.DefaultTransport. Tests point it at their server.
+var transport http.RoundTripper
+
 // ErrFetch reports that a key could not be downloaded.
 var ErrFetch = errors.New("fetching the key failed")
 
@@ -29,8 +39,10 @@ var ErrFetch = errors.New("fetching the key failed")
 // an https URL, within [FetchTimeout] unless ctx ends sooner, and at most
 // [MaxBytes]. client is an *http.Client or any other
 // [github.com/sealpost/sealpost/core/deliver.Doer] (the widget passes the
-// browser's); nil means http.DefaultClient (natively). Give the bytes to
-// [Parse].
+// browser's); nil means a client like http.DefaultClient (natively) that
+// follows at most three redirects, all to https. Whatever the client, a
+// response whose request (resp.Request) ended on another scheme than https
+// is refused. Give the bytes to [Parse].
 func Fetch(ctx context.Context, client web.Doer, rawURL string) ([]byte, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Scheme != "https" || u.Host == "" {
@@ -82,8 +94,34 @@ func unwrapFetch(err error) string {
 	return strings.TrimPrefix(err.Error(), ErrFetch.Error()+": ")
 }
 
+// ownClient is the client get uses when given none: natively an
+// *http.Client that refuses a redirect to another scheme than https before
+// following it, and stops after maxRedirects. In a browser build it is
+// web.Or's (which refuses to send): building an *http.Client there would
+// link net/http's transport into the wasm (app.wasm 17.0 → 20.7 MB,
+// measured), and runtime.GOOS is a constant, so the compiler drops the
+// branch there.
+func ownClient() web.Doer {
+	if runtime.GOOS == "js" {
+		return web.Or(nil)
+	}
+	return &http.Client{Transport: transport, CheckRedirect: checkRedirect}
+}
+
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if req.URL.Scheme != "https" {
+		return fmt.Errorf("redirected to %s, which is not https; keys must come over HTTPS, so give the key's https URL or ask its site to redirect to https only", req.URL.Redacted())
+	}
+	if len(via) > maxRedirects {
+		return fmt.Errorf("redirected more than %d times; give the URL the key ends up at", maxRedirects)
+	}
+	return nil
+}
+
 func get(ctx context.Context, client web.Doer, rawURL string, limit int64) ([]byte, error) {
-	client = web.Or(client)
+	if client == nil {
+		client = ownClient()
+	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, FetchTimeout)
@@ -98,6 +136,12 @@ func get(ctx context.Context, client web.Doer, rawURL string, limit int64) ([]by
 		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
 	}
 	defer resp.Body.Close()
+	// A caller's client may follow redirects anywhere; what came back over
+	// plain HTTP may have been swapped on the way. A Doer that does not
+	// set resp.Request says nothing of redirects.
+	if final := resp.Request; final != nil && final.URL != nil && final.URL.Scheme != "https" {
+		return nil, fmt.Errorf("%w: %s redirected to %s, which is not https; keys must come over HTTPS, so give the key's https URL or ask its site to redirect to https only", ErrFetch, rawURL, final.URL.Redacted())
+	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("%w: %s answered %s", ErrFetch, rawURL, resp.Status)
 	}

@@ -10,8 +10,10 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -99,5 +101,73 @@ func TestFetchIsBounded(t *testing.T) {
 		if !errors.Is(err, ErrFetch) {
 			t.Errorf("%s: got %v, want ErrFetch", name, err)
 		}
+	}
+}
+
+// downgrade starts a TLS server that redirects every path to a plain HTTP
+// server serving a key, which records whether it was asked.
+func downgrade(t *testing.T) (tlsSrv *httptest.Server, plainAsked *atomic.Bool) {
+	var bin bytes.Buffer
+	cv25519(t).Serialize(&bin)
+	var asked atomic.Bool
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Store(true)
+		w.Write(bin.Bytes())
+	}))
+	t.Cleanup(plain.Close)
+	tlsSrv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, plain.URL+"/key.asc", http.StatusFound)
+	}))
+	t.Cleanup(tlsSrv.Close)
+	return tlsSrv, &asked
+}
+
+func TestFetchRefusesARedirectToPlainHTTP(t *testing.T) {
+	t.Run("a caller's client, which follows it, gets no key", func(t *testing.T) {
+		srv, asked := downgrade(t)
+		_, err := Fetch(context.Background(), srv.Client(), srv.URL+"/key.asc")
+		if !errors.Is(err, ErrFetch) || !strings.Contains(err.Error(), "which is not https") {
+			t.Fatalf("got %v, want ErrFetch saying the redirect was not https", err)
+		}
+		if !asked.Load() {
+			t.Error("the test is broken: the caller's client did not follow the redirect")
+		}
+	})
+	t.Run("the client Fetch builds does not follow it", func(t *testing.T) {
+		srv, asked := downgrade(t)
+		transport = srv.Client().Transport
+		t.Cleanup(func() { transport = nil })
+		_, err := Fetch(context.Background(), nil, srv.URL+"/key.asc")
+		if !errors.Is(err, ErrFetch) || !strings.Contains(err.Error(), "which is not https") {
+			t.Fatalf("got %v, want ErrFetch saying the redirect was not https", err)
+		}
+		if asked.Load() {
+			t.Error("the plain HTTP server was asked")
+		}
+	})
+}
+
+func TestFetchFollowsAtMostMaxRedirects(t *testing.T) {
+	var bin bytes.Buffer
+	cv25519(t).Serialize(&bin)
+	// /hops/N redirects N more times, then serves the key.
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/hops/"))
+		if err != nil || n == 0 {
+			w.Write(bin.Bytes())
+			return
+		}
+		http.Redirect(w, r, "/hops/"+strconv.Itoa(n-1), http.StatusFound)
+	}))
+	defer srv.Close()
+	transport = srv.Client().Transport
+	defer func() { transport = nil }()
+	ctx := context.Background()
+	if _, err := Fetch(ctx, nil, srv.URL+"/hops/"+strconv.Itoa(maxRedirects)); err != nil {
+		t.Errorf("%d redirects: %v", maxRedirects, err)
+	}
+	_, err := Fetch(ctx, nil, srv.URL+"/hops/"+strconv.Itoa(maxRedirects+1))
+	if !errors.Is(err, ErrFetch) || !strings.Contains(err.Error(), "redirected more than") {
+		t.Errorf("%d redirects: got %v, want ErrFetch saying there were too many", maxRedirects+1, err)
 	}
 }

@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/sealpost/sealpost/core/config"
@@ -26,18 +26,26 @@ func (e *env) configCheck(args []string) error {
 	var cerr *config.Error
 	if errors.As(err, &cerr) {
 		for _, p := range cerr.Problems {
-			fmt.Fprintf(e.stderr, "sealpost: error: %s: %s: %s\n", files[0], p.Path, p.Message)
+			printLine(e.stderr, "sealpost: error: %s: %s: %s", files[0], p.Path, p.Message)
 		}
 		return refused
 	}
 	if err != nil {
-		return err
+		return cleanError(err)
 	}
 	if err := e.checkKey(files[0], cfg); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s: ok (%s; languages %v; required %v)\n", files[0], cfg.Org.Name, cfg.Languages, cfg.Fields.Required)
+	printLine(e.stdout, "%s: ok (%s; languages %v; required %v)", files[0], cfg.Org.Name, cfg.Languages, cfg.Fields.Required)
 	return nil
+}
+
+// printLine writes one line to w, formatted, then cleaned with
+// [report.Clean]: a config's text (its org.name, the raw JSON keys a
+// problem's path quotes) may hold what a terminal acts on, or a line break
+// that would forge a line of the output.
+func printLine(w io.Writer, format string, a ...any) {
+	fmt.Fprintln(w, report.Clean(fmt.Sprintf(format, a...)))
 }
 
 // keyCheckTimeout bounds config check's fetch of a key named by URL or
@@ -55,14 +63,14 @@ func (e *env) checkKey(file string, cfg *config.Config) error {
 	where := keyField(cfg.Key)
 	switch {
 	case errors.Is(err, pgpkey.ErrFetch) || errors.Is(err, context.DeadlineExceeded):
-		fmt.Fprintf(e.stderr, "sealpost: warning: %s: %s: the key could not be fetched, so it was not checked (%s); run config check again where it can be reached\n",
-			file, where, report.Clean(err.Error()))
+		printLine(e.stderr, "sealpost: warning: %s: %s: the key could not be fetched, so it was not checked (%s); run config check again where it can be reached",
+			file, where, err)
 		return nil
 	case errors.Is(err, pgpkey.ErrPinMismatch):
 		where = "key.fingerprint"
 		fallthrough
 	case err != nil:
-		fmt.Fprintf(e.stderr, "sealpost: error: %s: %s: %s\n", file, where, report.Clean(err.Error()))
+		printLine(e.stderr, "sealpost: error: %s: %s: %s", file, where, err)
 		return refused
 	}
 	k := set.Keys[0]
@@ -70,9 +78,9 @@ func (e *env) checkKey(file string, cfg *config.Config) error {
 	if !k.Expires.IsZero() {
 		expires = k.Expires.Format(time.DateOnly)
 	}
-	fmt.Fprintf(e.stdout, "%s: %s: key %s (%s) can be used; it expires %s\n", file, where, k.Fingerprint, k.Algorithm, expires)
+	printLine(e.stdout, "%s: %s: key %s (%s) can be used; it expires %s", file, where, k.Fingerprint, k.Algorithm, expires)
 	for _, w := range k.Warnings {
-		fmt.Fprintf(e.stdout, "%s: %s: warning: %s\n", file, where, report.Clean(w))
+		printLine(e.stdout, "%s: %s: warning: %s", file, where, w)
 	}
 	return nil
 }
@@ -105,18 +113,16 @@ func (e *env) securitytxtParse(args []string) error {
 	defer in.Close()
 	f, err := securitytxt.Parse(in, e.now())
 	if err != nil {
-		return err
+		return cleanError(err)
 	}
 	switch *format {
-	case "json":
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(f); err != nil {
+	case "json": // a security.txt's values, escaped as the terminal needs
+		if err := writeJSON(e.stdout, f); err != nil {
 			return err
 		}
 	case "text":
 		for _, p := range f.Problems {
-			fmt.Fprintln(e.stdout, p)
+			printLine(e.stdout, "%s", p)
 		}
 		if len(f.Problems) == 0 {
 			fmt.Fprintln(e.stdout, "no problems")
@@ -143,7 +149,7 @@ func (e *env) securitytxtGen(args []string) error {
 	}
 	cfg, err := config.LoadFile(*cfgFile)
 	if err != nil {
-		return err
+		return cleanError(err)
 	}
 	f := cfg.SecurityTxt(e.now().Add(time.Duration(*days)*24*time.Hour), *canonical)
 	_, err = e.stdout.Write(f.Format())

@@ -33,7 +33,7 @@ func (e *env) configSign(args []string) error {
 		return usageError("usage: sealpost " + configSignSynopsis)
 	}
 	name := files[0]
-	data, err := os.ReadFile(name)
+	data, err := readAtMost(name, config.MaxBytes)
 	if err != nil {
 		return err
 	}

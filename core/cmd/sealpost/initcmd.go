@@ -20,6 +20,7 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
 
 	"github.com/sealpost/sealpost/core/config"
+	"github.com/sealpost/sealpost/core/deliver"
 	"github.com/sealpost/sealpost/core/pgpkey"
 	"github.com/sealpost/sealpost/core/securitytxt"
 	"github.com/sealpost/sealpost/widget"
@@ -27,7 +28,13 @@ import (
 
 // initConfig writes a vendor config from flags or from a security.txt,
 // checks its key, and prints the embed snippet and the headers to add.
+// What it prints of a security.txt, a key or a config (which may quote
+// them) is cleaned: the security.txt may come from anyone's site.
 func (e *env) initConfig(args []string) error {
+	return cleanError(e.initFrom(args))
+}
+
+func (e *env) initFrom(args []string) error {
 	fs := e.flags("init", "init --name ORG [--endpoint URL] (--security-txt FILE|URL | --key FILE|URL --email ADDRESS) [flags] [--out config.json]")
 	name := fs.String("name", "", "the organisation's `name` (required)")
 	endpoint := fs.String("endpoint", "", "the receiver `URL` reports are posted to; none: email only (reporters email the sealed report to the security address)")
@@ -49,6 +56,9 @@ func (e *env) initConfig(args []string) error {
 	site := embedding{widgetURL: *widgetURL, configURL: *configURL, pages: *pages}
 	if *stxt != "" {
 		data, err := e.fetchOrRead(*stxt, securitytxt.MaxBytes)
+		if errors.Is(err, errTooLarge) {
+			err = fmt.Errorf("%w; a security.txt is a few KB: give the file served at /.well-known/security.txt", err)
+		}
 		if err != nil {
 			return err
 		}
@@ -122,7 +132,10 @@ func (e *env) initConfig(args []string) error {
 // usable keys armored, as a config's key.armored holds them: raw bytes
 // would not survive JSON. The keys are judged at e's clock.
 func (e *env) armoredKey(file string) (string, error) {
-	data, err := os.ReadFile(file)
+	data, err := readAtMost(file, pgpkey.MaxBytes)
+	if errors.Is(err, errTooLarge) {
+		return "", fmt.Errorf("%w; a public key file is a few KB: give the exported public key (gpg --export --armor ADDRESS)", err)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -153,7 +166,7 @@ func notWritten(err error) error {
 		return fmt.Errorf("the key cannot be used, so no config was written: %v", ke)
 	}
 	var pe *os.PathError
-	if errors.As(err, &pe) {
+	if errors.As(err, &pe) || errors.Is(err, errTooLarge) {
 		return fmt.Errorf("%w; no config was written", err)
 	}
 	return fmt.Errorf("checking the key: %w; no config was written", err)
@@ -188,15 +201,15 @@ func (e *env) finishInit(cfg *config.Config, notes []string, site embedding, out
 		return err
 	}
 	w := e.stdout
-	fmt.Fprintf(w, "wrote %s for %s; key %s (%s) pinned\n", out, cfg.Org.Name, k.Fingerprint, k.Algorithm)
+	printLine(w, "wrote %s for %s; key %s (%s) pinned", out, cfg.Org.Name, k.Fingerprint, k.Algorithm)
 	for _, warn := range k.Warnings {
-		fmt.Fprintf(w, "warning: %s\n", warn)
+		printLine(w, "warning: %s", warn)
 	}
 	for _, n := range notes {
-		fmt.Fprintf(w, "note: %s\n", n)
+		printLine(w, "note: %s", n)
 	}
 	if cfg.EmailOnly() {
-		fmt.Fprintf(w, "email only: no endpoint; the form seals each report and the reporter emails it to %s (nothing to run)\n", cfg.Org.SecurityEmail)
+		printLine(w, "email only: no endpoint; the form seals each report and the reporter emails it to %s (nothing to run)", cfg.Org.SecurityEmail)
 	}
 	if site.widgetURL == "" {
 		fmt.Fprintln(w, "\nGive --widget-url to get the embed snippet and the headers.")
@@ -221,7 +234,8 @@ func (e *env) printEmbedding(cfg *config.Config, fingerprint string, site embedd
 		sum := sha512.Sum384(js)
 		integrity = ` integrity="sha384-` + base64.StdEncoding.EncodeToString(sum[:]) + `" crossorigin="anonymous"`
 	} else {
-		fmt.Fprintf(w, "\nnote: %v: the snippet has no integrity hash; make build prints it\n", err)
+		fmt.Fprintln(w)
+		printLine(w, "note: %v: the snippet has no integrity hash; make build prints it", err)
 	}
 	widgetOrigin := widget.Origin(base)
 	var pages []string
@@ -239,9 +253,9 @@ func (e *env) printEmbedding(cfg *config.Config, fingerprint string, site embedd
 	fmt.Fprintf(w, "\nThe widget's origin serves every file, and config.json, with:\n\n")
 	header := policy.Header()
 	for _, name := range slices.Sorted(maps.Keys(header)) {
-		fmt.Fprintf(w, "  %s: %s\n", name, header.Get(name))
+		printLine(w, "  %s: %s", name, header.Get(name))
 	}
-	fmt.Fprintf(w, "\n%s (give --pages to change the pages)\n", policy.Explain())
+	fmt.Fprintf(w, "\n%s (give --pages to change the pages)\n", cleanText(policy.Explain())) // several lines
 	if len(policy.FrameAncestors) == 0 {
 		fmt.Fprintln(w, "note: frame-ancestors allows only the widget's own origin: give --pages with the pages that embed the form")
 	}
@@ -257,10 +271,11 @@ func (e *env) printEmbedding(cfg *config.Config, fingerprint string, site embedd
 		"\"proof_of_work\": {\"difficulty\": 0} in its config turns it off; see core/receiver/README.md.")
 }
 
-// fetchOrRead reads a local file, or GETs an https URL, at most limit bytes.
+// fetchOrRead reads a local file, or GETs an https URL, at most limit
+// bytes: past it, the error wraps errTooLarge.
 func (e *env) fetchOrRead(source string, limit int64) ([]byte, error) {
 	if !strings.HasPrefix(source, "https://") && !strings.HasPrefix(source, "http://") {
-		return os.ReadFile(source)
+		return readAtMost(source, limit)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -268,19 +283,47 @@ func (e *env) fetchOrRead(source string, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	var client deliver.Doer = http.DefaultClient
+	if e.client != nil {
+		client = e.client
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
+	if strings.HasPrefix(source, "https://") && resp.Request.URL.Scheme != "https" {
+		return nil, fmt.Errorf("%s redirected to %s, which is not https: give the https URL it should be read from", source, resp.Request.URL.Redacted())
+	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("%s answered %s", source, resp.Status)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d bytes", source, limit)
+		return nil, fmt.Errorf("%s is %w: it is larger than %d bytes", source, errTooLarge, limit)
 	}
 	return data, err
+}
+
+// errTooLarge is the cause of readAtMost's refusal.
+var errTooLarge = errors.New("too large")
+
+// readAtMost reads file, refusing it past limit bytes without reading
+// further: a device or a pipe (--key /dev/zero) may never end.
+func readAtMost(file string, limit int64) ([]byte, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is %w: it is larger than %d bytes", file, errTooLarge, limit)
+	}
+	return data, nil
 }
 
 // localKey keeps a security.txt's openpgp4fpr pins and drops its key URLs,

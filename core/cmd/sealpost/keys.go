@@ -32,7 +32,7 @@ func (e *env) loadKeys(source, pin string) (*pgpkey.Set, error) {
 	case strings.Contains(source, "@") && !fileExists(source):
 		data, err = pgpkey.LookupWKD(ctx, nil, source)
 	default:
-		data, err = os.ReadFile(source)
+		data, err = readAtMost(source, pgpkey.MaxBytes)
 	}
 	if err != nil {
 		return nil, err

@@ -135,7 +135,10 @@ func (e *env) run(args []string) int {
 		}
 		return ee.code
 	default:
-		fmt.Fprintf(e.stderr, "sealpost: error: %v\n", err)
+		// Errors can quote a config, a report or a key: whatever a command
+		// did not clean itself is cleaned here (cleanText: line breaks
+		// stay, every other control becomes U+FFFD).
+		fmt.Fprintf(e.stderr, "sealpost: error: %s\n", cleanText(err.Error()))
 		return 1
 	}
 }

@@ -126,16 +126,19 @@ func trimNewline(s string) string {
 	return s
 }
 
+// maxPassphraseBytes bounds a passphrase file.
+const maxPassphraseBytes = 4096
+
 // secretKeys reads the vendor's secret keys, unlocked with the passphrase
 // from passFile or SEALPOST_PASSPHRASE (never from the command line).
 func (e *env) secretKeys(keyFile, passFile string) (openpgp.EntityList, error) {
-	keyData, err := os.ReadFile(keyFile)
+	keyData, err := readAtMost(keyFile, pgpkey.MaxBytes)
 	if err != nil {
 		return nil, err
 	}
 	passphrase := []byte(os.Getenv("SEALPOST_PASSPHRASE"))
 	if passFile != "" {
-		if passphrase, err = os.ReadFile(passFile); err != nil {
+		if passphrase, err = readAtMost(passFile, maxPassphraseBytes); err != nil {
 			return nil, err
 		}
 		passphrase = []byte(trimNewline(string(passphrase)))
