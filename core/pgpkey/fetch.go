@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/mail"
 	"net/url"
-	"runtime"
 	"strings"
 	"time"
 
@@ -22,15 +21,6 @@ const (
 	FetchTimeout = 5 * time.Second
 	MaxWKDBytes  = 256 << 10
 )
-
-// maxRedirects bounds the redirects the client [Fetch] builds for a nil
-// client follows (http.DefaultClient follows ten); a caller's client keeps
-// its own policy.
-const maxRedirects = 3
-
-// transport is the RoundTripper of the client Fetch builds; nil means
-// http.DefaultTransport. Tests point it at their server.
-var transport http.RoundTripper
 
 // ErrFetch reports that a key could not be downloaded.
 var ErrFetch = errors.New("fetching the key failed")
@@ -92,30 +82,6 @@ func LookupWKD(ctx context.Context, client web.Doer, address string) ([]byte, er
 
 func unwrapFetch(err error) string {
 	return strings.TrimPrefix(err.Error(), ErrFetch.Error()+": ")
-}
-
-// ownClient is the client get uses when given none: natively an
-// *http.Client that refuses a redirect to another scheme than https before
-// following it, and stops after maxRedirects. In a browser build it is
-// web.Or's (which refuses to send): building an *http.Client there would
-// link net/http's transport into the wasm (app.wasm 17.0 → 20.7 MB,
-// measured), and runtime.GOOS is a constant, so the compiler drops the
-// branch there.
-func ownClient() web.Doer {
-	if runtime.GOOS == "js" {
-		return web.Or(nil)
-	}
-	return &http.Client{Transport: transport, CheckRedirect: checkRedirect}
-}
-
-func checkRedirect(req *http.Request, via []*http.Request) error {
-	if req.URL.Scheme != "https" {
-		return fmt.Errorf("redirected to %s, which is not https; keys must come over HTTPS, so give the key's https URL or ask its site to redirect to https only", req.URL.Redacted())
-	}
-	if len(via) > maxRedirects {
-		return fmt.Errorf("redirected more than %d times; give the URL the key ends up at", maxRedirects)
-	}
-	return nil
 }
 
 func get(ctx context.Context, client web.Doer, rawURL string, limit int64) ([]byte, error) {
