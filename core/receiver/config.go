@@ -15,6 +15,10 @@ import (
 // Every limit has a default, written beside it; [Limits] holds the ones
 // that bound a connection.
 type Config struct {
+	// onAdmit, when set (by tests), is told each decision on an upload
+	// slot, as it is made.
+	onAdmit func(ok bool)
+
 	// MaxBytes bounds a report's body (default 256 MiB).
 	MaxBytes int64 `json:"max_bytes,omitempty"`
 	// AllowedOrigins may post from a browser. "null" (a sandboxed iframe)

@@ -184,7 +184,8 @@ func TestOneAddressCannotHoldEveryConnection(t *testing.T) {
 func TestUploadsBeyondTheCapAreAskedToComeBack(t *testing.T) {
 	v := newVendor(t)
 	msg := v.sealed(t, "cap", false)
-	addr, _ := serve(t, Config{RatePerMinute: -1, Limits: Limits{MaxConcurrentUploads: 1}})
+	admitted := make(chan bool, 16)
+	addr, _ := serve(t, Config{RatePerMinute: -1, Limits: Limits{MaxConcurrentUploads: 1}, onAdmit: func(ok bool) { admitted <- ok }})
 	// One upload in progress: headers and half its body.
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -193,21 +194,27 @@ func TestUploadsBeyondTheCapAreAskedToComeBack(t *testing.T) {
 	defer c.Close()
 	fmt.Fprintf(c, "POST /reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/pgp-encrypted\r\nContent-Length: %d\r\n\r\n", len(msg))
 	c.Write(msg[:len(msg)/2])
-	var resp *http.Response
-	for range 100 { // until the first upload holds the slot
-		r, err := http.Post("http://"+addr+"/reports", "application/pgp-encrypted", strings.NewReader(string(msg)))
-		if err != nil {
-			t.Fatal(err)
+	// Only once it holds the slot does the second come.
+	select {
+	case ok := <-admitted:
+		if !ok {
+			t.Fatal("the first upload was refused a free slot")
 		}
-		r.Body.Close()
-		if r.StatusCode == http.StatusServiceUnavailable {
-			resp = r
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
+	case <-time.After(30 * time.Second):
+		t.Fatal("the first upload was never admitted")
 	}
-	if resp == nil {
-		t.Fatal("a second upload was never refused while the first held the only slot")
+	// The second waits for the intake's word before its body (Expect:
+	// 100-continue), so that the refusal is not lost to a reset.
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/reports", strings.NewReader(string(msg)))
+	req.Header.Set("Content-Type", "application/pgp-encrypted")
+	req.Header.Set("Expect", "100-continue")
+	resp, err := (&http.Client{Transport: &http.Transport{DisableKeepAlives: true, ExpectContinueTimeout: 30 * time.Second}}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("a second upload while the first held the only slot: %d, want 503", resp.StatusCode)
 	}
 	if resp.Header.Get("Retry-After") == "" {
 		t.Error("503 without Retry-After")
@@ -336,7 +343,8 @@ func TestConcurrentPostsOfTwoBodiesUnderOneKey(t *testing.T) {
 func TestOneClientCannotHoldEveryUploadSlot(t *testing.T) {
 	v := newVendor(t)
 	msg := v.sealed(t, "slots", false)
-	addr, _ := serve(t, Config{RatePerMinute: -1, Limits: Limits{MaxUploadsPerAddress: 1, MaxConcurrentUploads: 10}})
+	admitted := make(chan bool, 16)
+	addr, _ := serve(t, Config{RatePerMinute: -1, Limits: Limits{MaxUploadsPerAddress: 1, MaxConcurrentUploads: 10}, onAdmit: func(ok bool) { admitted <- ok }})
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
@@ -344,26 +352,34 @@ func TestOneClientCannotHoldEveryUploadSlot(t *testing.T) {
 	defer c.Close()
 	fmt.Fprintf(c, "POST /reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/pgp-encrypted\r\nContent-Length: %d\r\n\r\n", len(msg))
 	c.Write(msg[:len(msg)/2])
-	from := func(ip byte) *http.Client {
-		return &http.Client{Transport: &http.Transport{DisableKeepAlives: true,
+	select { // the slow upload holds this address's one slot
+	case ok := <-admitted:
+		if !ok {
+			t.Fatal("the slow upload was refused a free slot")
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the slow upload was never admitted")
+	}
+	// Each post waits for the intake's word before its body (Expect:
+	// 100-continue): a refusal comes before the body, and the intake
+	// closing on an unread body must not reset the connection under it.
+	post := func(ip byte) (*http.Response, error) {
+		client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true, ExpectContinueTimeout: 30 * time.Second,
 			DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, ip)}}).DialContext}}
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/reports", strings.NewReader(string(msg)))
+		req.Header.Set("Content-Type", "application/pgp-encrypted")
+		req.Header.Set("Expect", "100-continue")
+		return client.Do(req)
 	}
-	var same int
-	for range 100 { // until the slow upload holds this address's one slot
-		resp, err := from(1).Post("http://"+addr+"/reports", "application/pgp-encrypted", strings.NewReader(string(msg)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if same = resp.StatusCode; same == http.StatusServiceUnavailable {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
+	resp, err := post(1)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if same != http.StatusServiceUnavailable {
+	resp.Body.Close()
+	if same := resp.StatusCode; same != http.StatusServiceUnavailable {
 		t.Fatalf("a second upload from the same address: status %d, want 503", same)
 	}
-	resp, err := from(3).Post("http://"+addr+"/reports", "application/pgp-encrypted", strings.NewReader(string(msg)))
+	resp, err = post(3)
 	if err != nil {
 		t.Fatal(err)
 	}

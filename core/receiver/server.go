@@ -271,6 +271,9 @@ func (rc *Receiver) post(w http.ResponseWriter, r *http.Request) {
 func (rc *Receiver) admit(client string) (release func(), ok bool) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
+	if hook := rc.cfg.onAdmit; hook != nil {
+		defer func() { hook(ok) }()
+	}
 	if rc.uploading[client] >= rc.cfg.Limits.uploadsPerAddress() {
 		return nil, false
 	}

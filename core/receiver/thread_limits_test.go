@@ -79,8 +79,12 @@ func TestThreadMessagesShareTheUploadSlots(t *testing.T) {
 	in := newIntake(t, Config{})
 	code := codeN(t, 41)
 	msg := in.message("slot")
-	addr, _ := serve(t, Config{RatePerMinute: -1, Limits: Limits{MaxConcurrentUploads: 1}})
+	admitted := make(chan bool, 16)
+	addr, _ := serve(t, Config{RatePerMinute: -1, Limits: Limits{MaxConcurrentUploads: 1}, onAdmit: func(ok bool) { admitted <- ok }})
 	openThreadAt(t, addr, in, code)
+	for len(admitted) > 0 { // the report that opened the thread
+		<-admitted
+	}
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
@@ -88,24 +92,25 @@ func TestThreadMessagesShareTheUploadSlots(t *testing.T) {
 	defer c.Close()
 	fmt.Fprintf(c, "POST /thread HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/pgp-encrypted\r\nContent-Length: %d\r\n\r\n", code.Token(), len(msg))
 	c.Write(msg[:len(msg)/2])
-	var busy *http.Response
-	for range 100 { // until the first upload holds the slot
-		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/thread", bytes.NewReader(msg))
-		req.Header.Set("Content-Type", "application/pgp-encrypted")
-		req.Header.Set("Authorization", "Bearer "+code.Token())
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
+	// Only once this first message holds the slot does the second come.
+	select {
+	case ok := <-admitted:
+		if !ok {
+			t.Fatal("the first message was refused a free slot")
 		}
-		resp.Body.Close()
-		if resp.StatusCode == http.StatusServiceUnavailable {
-			busy = resp
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
+	case <-time.After(30 * time.Second):
+		t.Fatal("the first message was never admitted")
 	}
-	if busy == nil || busy.Header.Get("Retry-After") == "" {
-		t.Fatalf("a second message was never sent away while the first held the only slot: %v", busy)
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/thread", bytes.NewReader(msg))
+	req.Header.Set("Content-Type", "application/pgp-encrypted")
+	req.Header.Set("Authorization", "Bearer "+code.Token())
+	busy, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy.Body.Close()
+	if busy.StatusCode != http.StatusServiceUnavailable || busy.Header.Get("Retry-After") == "" {
+		t.Fatalf("a second message while the first held the only slot: %d, Retry-After %q", busy.StatusCode, busy.Header.Get("Retry-After"))
 	}
 	c.Write(msg[len(msg)/2:])
 	first, err := http.ReadResponse(bufio.NewReader(c), nil)
