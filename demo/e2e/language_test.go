@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/sealpost/sealpost/core/config"
@@ -39,6 +40,15 @@ func TestEveryWordIsInTheReadersLanguage(t *testing.T) {
 			}
 			ua, err := chromedp.Run(ctx, chromedp.Evaluate[string](`navigator.userAgent`))
 			if err != nil {
+				t.Fatal(err)
+			}
+			// Every page load asks the server for app.wasm, which holds it
+			// back while the static form is read: neither the widget's
+			// service worker nor the HTTP cache may answer for it.
+			if _, err := chromedp.Call(ctx, network.SetBypassServiceWorker, network.SetBypassServiceWorkerParams{Bypass: true}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := chromedp.Call(ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
 				t.Fatal(err)
 			}
 			for _, lang := range report.Languages {
@@ -75,9 +85,54 @@ func TestEveryWordIsInTheReadersLanguage(t *testing.T) {
 	}
 }
 
+// TestWhatComesAfterSendingIsInTheReadersLanguage: the states after the
+// button, in Dutch and Spanish: the failure panel while the intake is down
+// (with its reply code and the outbox's promise), then, the intake back,
+// the receipt after a retry.
+func TestWhatComesAfterSendingIsInTheReadersLanguage(t *testing.T) {
+	cfg, err := config.LoadFile("../../core/config/examples/comoo.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"nl", "es"} {
+		t.Run(lang, func(t *testing.T) {
+			v := setUp(t, "comoo")
+			v.down.Store(true)
+			ctx, _ := browser(t)
+			if err := doWithin(ctx, 30*time.Second, chromedp.Navigate("about:blank")); err != nil {
+				t.Fatal(err)
+			}
+			ua, err := chromedp.Run(ctx, chromedp.Evaluate[string](`navigator.userAgent`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := chromedp.Call(ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: ua, AcceptLanguage: lang}); err != nil {
+				t.Fatal(err)
+			}
+			if err := doWithin(ctx, 30*time.Second, chromedp.Navigate(v.widgetURL)); err != nil {
+				t.Fatal(err)
+			}
+			if err := fileWhileDown(ctx, "MARKER-LANG-"+lang); err != nil {
+				t.Fatalf("%v; the page shows:\n%s", err, pageText(ctx))
+			}
+			checkWords(t, ctx, lang+", sending failed", lang, cfg)
+			v.down.Store(false)
+			if err := doWithin(ctx, 90*time.Second, click(chromedp.CSS("#sp-retry")), chromedp.WaitVisible(chromedp.CSS("[data-sealpost-receipt]"))); err != nil {
+				t.Fatalf("%v; the page shows:\n%s", err, pageText(ctx))
+			}
+			checkWords(t, ctx, lang+", receipt", lang, cfg)
+		})
+	}
+}
+
 // shown is a text the page shows and the language it is marked as being in
-// (the lang of its nearest element that has one).
-type shown struct{ Text, Lang string }
+// (the lang of its nearest element that has one). Detail is set for the
+// library's own words under "Technical details" (marked English, by
+// design: they are for whoever helps the reporter).
+type shown struct {
+	Text, Lang string
+	Detail     bool
+}
 
 // visibleWords are the texts a reader sees or hears: visible text nodes,
 // the options of visible menus, the aria-label, placeholder and title of
@@ -90,7 +145,7 @@ var visibleWords = chromedp.Evaluate[[]shown](`(() => {
     s = s.replace(/\s+/g, " ").trim();
     if (!s) return;
     const l = el.closest("[lang]");
-    out.push({Text: s, Lang: l ? l.getAttribute("lang") : document.documentElement.lang});
+    out.push({Text: s, Lang: l ? l.getAttribute("lang") : document.documentElement.lang, Detail: !!el.closest(".sp-detail code")});
   };
   const seen = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
   const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -133,6 +188,12 @@ func checkWords(t *testing.T, ctx context.Context, where, lang string, cfg *conf
 		}
 	}
 	for _, w := range words {
+		if w.Detail {
+			if w.Lang != "en" {
+				t.Errorf("%s: technical details %q are not marked English", where, w.Text)
+			}
+			continue
+		}
 		if w.Lang != lang {
 			if !slices.Contains(cfg.Languages, w.Lang) || !isVendorWords(cfg, w) {
 				t.Errorf("%s: %q is marked %q: only a vendor's own words may be in another language than the page's, marked with one of the vendor's (%v)", where, w.Text, w.Lang, cfg.Languages)
