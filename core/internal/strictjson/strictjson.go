@@ -10,6 +10,7 @@ package strictjson
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -78,7 +80,14 @@ func Decode(data []byte, v any) error {
 	if err := json.Unmarshal(data, v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return Errors{{Path: te.Field, Message: fmt.Sprintf("wrong type: want %s, got %s", typeName(te.Type), te.Value)}}
+			// encoding/json's Field leaves out list indexes before Go 1.27
+			// ("attachments.size"): the path is found here instead, the
+			// same on every Go.
+			path := te.Field
+			if p, ok := mismatch(doc, rv.Type().Elem(), ""); ok {
+				path = p
+			}
+			return Errors{{Path: path, Message: fmt.Sprintf("wrong type: want %s, got %s", typeName(te.Type), te.Value)}}
 		}
 		return Errors{{Message: err.Error()}}
 	}
@@ -160,6 +169,73 @@ func (w *walker) walk(doc any, t reflect.Type, path string) {
 			}
 		}
 	}
+}
+
+var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+
+// mismatch finds the first value in doc, in key order, that t cannot hold
+// by its JSON kind: a string for a number, a fraction for a whole number,
+// an object for a list. Types that decode themselves are walk's.
+func mismatch(doc any, t reflect.Type, path string) (string, bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if doc == nil || t.Kind() == reflect.Interface || reflect.PointerTo(t).Implements(unmarshaler) {
+		return "", false
+	}
+	switch d := doc.(type) {
+	case map[string]any:
+		switch t.Kind() {
+		case reflect.Struct:
+			fields := jsonFields(t)
+			for _, k := range slices.Sorted(maps.Keys(d)) {
+				if ft, ok := fields[k]; ok {
+					if p, bad := mismatch(d[k], ft, join(path, k)); bad {
+						return p, true
+					}
+				}
+			}
+			return "", false
+		case reflect.Map:
+			for _, k := range slices.Sorted(maps.Keys(d)) {
+				if p, bad := mismatch(d[k], t.Elem(), join(path, short(k))); bad {
+					return p, true
+				}
+			}
+			return "", false
+		}
+	case []any:
+		if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			for i, v := range d {
+				if p, bad := mismatch(v, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); bad {
+					return p, true
+				}
+			}
+			return "", false
+		}
+	case string:
+		if t.Kind() == reflect.String || reflect.PointerTo(t).Implements(textUnmarshaler) {
+			return "", false
+		}
+	case json.Number:
+		switch t.Kind() {
+		case reflect.Float32, reflect.Float64:
+			return "", false
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			if _, err := d.Int64(); err == nil {
+				return "", false
+			}
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			if _, err := strconv.ParseUint(d.String(), 10, 64); err == nil {
+				return "", false
+			}
+		}
+	case bool:
+		if t.Kind() == reflect.Bool {
+			return "", false
+		}
+	}
+	return path, true
 }
 
 // short is a key from the document as a path or message shows it: at

@@ -80,3 +80,23 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestWrongTypesAreNamedWithTheirIndexes: the path of a wrong type names
+// every list index, on every Go (encoding/json before 1.27 leaves them
+// out).
+func TestWrongTypesAreNamedWithTheirIndexes(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"list":[{"a":1},{"a":2},{"a":"three"}]}`: "list[2].a",
+		`{"list":[{"a":1.5}]}`:                     "list[0].a",
+		`{"tags":{"x":{"a":true}}}`:                "tags.x.a",
+		`{"name":["x"]}`:                           "name",
+		`{"more":{"k":1}}`:                         "more.k",
+	} {
+		var v doc
+		err := Decode([]byte(in), &v)
+		errs, ok := err.(Errors)
+		if !ok || len(errs) != 1 || errs[0].Path != want || !strings.HasPrefix(errs[0].Message, "wrong type") {
+			t.Errorf("%s: %v, want one wrong type at %s", in, err, want)
+		}
+	}
+}
