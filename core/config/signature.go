@@ -56,12 +56,47 @@ func CheckSignature(data, sig []byte, keys openpgp.EntityList, now func() time.T
 	if err != nil || block.Type != openpgp.SignatureType {
 		return fmt.Errorf("%w: not an armored OpenPGP signature", ErrSignature)
 	}
-	_, _, err = openpgp.VerifyDetachedSignatureAndHash(keys, bytes.NewReader(data), block.Body, signatureHashes, signaturePolicy(now))
+	signature, signer, err := openpgp.VerifyDetachedSignatureAndHash(keys, bytes.NewReader(data), block.Body, signatureHashes, signaturePolicy(now))
 	switch {
 	case errors.Is(err, pgperrors.ErrUnknownIssuer):
 		return fmt.Errorf("%w: it was made by another key", ErrSignature)
 	case err != nil:
 		return fmt.Errorf("%w: %v", ErrSignature, err)
+	case signature.SigType != packet.SigTypeBinary:
+		// A text signature still verifies with the line ends changed:
+		// only one over exactly the bytes loaded will do.
+		return fmt.Errorf("%w: it is a text signature, not a binary one over exactly these bytes; sign with sealpost config sign", ErrSignature)
+	}
+	if weak := weakSigner(signer, signature); weak != "" {
+		return fmt.Errorf("%w: it was made by %s, too weak to vouch for the config", ErrSignature, weak)
 	}
 	return nil
+}
+
+// minSignerRSABits is the smallest RSA key whose signature is taken, as
+// for the keys reports are sealed to (pgpkey.MinRSABits).
+const minSignerRSABits = 2048
+
+// weakSigner names the key (primary or subkey) that made sig when it is
+// too weak: RSA under minSignerRSABits, or DSA. go-crypto checks neither,
+// and a strong primary key can carry a weak signing subkey.
+func weakSigner(signer *openpgp.Entity, sig *packet.Signature) string {
+	if signer == nil || sig.IssuerKeyId == nil {
+		return ""
+	}
+	pk := signer.PrimaryKey
+	for _, sub := range signer.Subkeys {
+		if sub.PublicKey.KeyId == *sig.IssuerKeyId {
+			pk = sub.PublicKey
+		}
+	}
+	switch pk.PubKeyAlgo {
+	case packet.PubKeyAlgoDSA:
+		return "a DSA key"
+	case packet.PubKeyAlgoRSA, packet.PubKeyAlgoRSASignOnly:
+		if bits, err := pk.BitLength(); err != nil || int(bits) < minSignerRSABits {
+			return fmt.Sprintf("an RSA key of %d bits", bits)
+		}
+	}
+	return ""
 }

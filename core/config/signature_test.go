@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"bytes"
+	"crypto"
 	"errors"
 	"os"
 	"strings"
@@ -119,4 +120,48 @@ func FuzzCheckSignature(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestOnlyABinarySignatureByAStrongKeyVouchesForAConfig: a text signature
+// (which still verifies once the line ends change) and a signature by a
+// weak signing subkey of a strong key are refused; the same config signed
+// by the Ed25519 primary is taken.
+func TestOnlyABinarySignatureByAStrongKeyVouchesForAConfig(t *testing.T) {
+	data, err := os.ReadFile("examples/comoo.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := signingKey(t, "Comoo Security")
+	policy := &packet.Config{Time: at(signedAt), DefaultHash: crypto.SHA256}
+
+	var text bytes.Buffer
+	if err := openpgp.ArmoredDetachSignText(&text, e, bytes.NewReader(data), policy); err != nil {
+		t.Fatal(err)
+	}
+	if err := config.CheckSignature(data, text.Bytes(), public(t, e), at(signedAt)); !errors.Is(err, config.ErrSignature) || !strings.Contains(err.Error(), "text signature") {
+		t.Errorf("a text signature: %v", err)
+	}
+
+	var strong bytes.Buffer
+	if err := config.Sign(&strong, data, e, at(signedAt)); err != nil {
+		t.Fatal(err)
+	}
+	if err := config.CheckSignature(data, strong.Bytes(), public(t, e), at(signedAt)); err != nil {
+		t.Errorf("signed by the Ed25519 key: %v", err)
+	}
+
+	for bits, weak := range map[int]bool{1024: true, 2048: false} {
+		e := signingKey(t, "Comoo Security")
+		if err := e.AddSigningSubkey(&packet.Config{Time: at(signedAt.Add(-time.Minute)), Algorithm: packet.PubKeyAlgoRSA, RSABits: bits}); err != nil {
+			t.Fatal(err)
+		}
+		var sig bytes.Buffer // by the newest signing subkey: the RSA one
+		if err := config.Sign(&sig, data, e, at(signedAt)); err != nil {
+			t.Fatal(err)
+		}
+		err := config.CheckSignature(data, sig.Bytes(), public(t, e), at(signedAt))
+		if weak && (!errors.Is(err, config.ErrSignature) || !strings.Contains(err.Error(), "RSA key of 1024 bits")) || !weak && err != nil {
+			t.Errorf("signed by an RSA-%d subkey: %v", bits, err)
+		}
+	}
 }
