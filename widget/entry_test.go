@@ -106,10 +106,7 @@ func TestNoPseudonymsMakesTheNameRequired(t *testing.T) {
 }
 
 func TestTheDateFoundIsADayWithAnOptionalTime(t *testing.T) {
-	paris, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		t.Skip("no time zone data") // not in -short only: tzdata is in every Go install
-	}
+	paris := time.FixedZone("CET", 3600) // Paris in November
 	for _, c := range []struct {
 		day, at string
 		want    string

@@ -44,7 +44,7 @@ func readCode(typed, file string) (thread.Code, error) {
 	case typed != "" && file != "":
 		return thread.Code{}, usageError("give the reply code once: --code or --code-file, not both")
 	case file != "":
-		data, err := readSmall(file, 1024)
+		data, err := readAtMost(file, 1024)
 		if err != nil {
 			return thread.Code{}, err
 		}
@@ -59,23 +59,6 @@ func readCode(typed, file string) (thread.Code, error) {
 	return c, nil
 }
 
-// readSmall reads a small file whole, refusing one over limit bytes.
-func readSmall(name string, limit int64) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s is over %d bytes: is it the right file?", name, limit)
-	}
-	return data, nil
-}
-
 // operatorCredential is the vendor's operator credential for the intake's
 // /threads endpoints: from file (trimmed), or SEALPOST_OPERATOR_CREDENTIAL.
 // Never a flag's value, which anyone on the machine can read in the list
@@ -83,7 +66,7 @@ func readSmall(name string, limit int64) ([]byte, error) {
 func operatorCredential(file string) (string, error) {
 	cred, source := os.Getenv("SEALPOST_OPERATOR_CREDENTIAL"), "SEALPOST_OPERATOR_CREDENTIAL"
 	if file != "" {
-		data, err := readSmall(file, 4096)
+		data, err := readAtMost(file, 4096)
 		if err != nil {
 			return "", err
 		}

@@ -309,7 +309,9 @@ func (e *env) fetchOrRead(source string, limit int64) ([]byte, error) {
 var errTooLarge = errors.New("too large")
 
 // readAtMost reads file, refusing it past limit bytes without reading
-// further: a device or a pipe (--key /dev/zero) may never end.
+// further: a device or a pipe (--key /dev/zero) may never end. Every file
+// the CLI reads whole goes through it (keys, passphrases, reply codes,
+// credentials, configs).
 func readAtMost(file string, limit int64) ([]byte, error) {
 	f, err := os.Open(file)
 	if err != nil {
